@@ -21,7 +21,8 @@ export const SFN_OPERATIONS = [
 ] as const;
 export type SfnOperation = (typeof SFN_OPERATIONS)[number];
 
-type Method = (input: Record<string, unknown>) => Promise<unknown>;
+// Inputs are validated by the engine itself; `never` lets any SDK-shaped method signature fit.
+type Method = (input: never) => Promise<unknown>;
 export type SfnApi = { [K in SfnOperation as Uncapitalize<K>]: Method };
 
 const MAX_BODY = 1024 * 1024;
@@ -80,7 +81,7 @@ export function createSfnRequestListener(api: SfnApi) {
     }
     const method = (operation[0]!.toLowerCase() + operation.slice(1)) as keyof SfnApi;
     try {
-      send(res, 200, toWire(await api[method](input)));
+      send(res, 200, toWire(await api[method](input as never)));
     } catch (err) {
       const e = err as { name?: string; message?: string; $fault?: string };
       // Engine errors carry the AWS error code as their name; anything else is our own fault, reported as AWS does.

@@ -1,0 +1,33 @@
+/**
+ * The SideEffectLedger contract (functions/notifications/ports.ts) kept in a Map, for tests only; the
+ * DynamoDB implementation must pass the same behaviour.
+ */
+import type { ClaimDetails, ClaimOutcome, SideEffectFailure, SideEffectLedger, SideEffectResult } from '../../functions/notifications/ports';
+
+export type LedgerRecord =
+  | { state: 'in_progress'; details: ClaimDetails }
+  | { state: 'done'; details: ClaimDetails; result: SideEffectResult }
+  | { state: 'released'; details: ClaimDetails; error: SideEffectFailure };
+
+export class InMemoryLedger implements SideEffectLedger {
+  readonly records = new Map<string, LedgerRecord>();
+
+  async begin(id: string, details: ClaimDetails): Promise<ClaimOutcome> {
+    const record = this.records.get(id);
+    if (record?.state === 'done') return 'done';
+    if (record?.state === 'in_progress' && Date.parse(record.details.leaseExpiresAt) > Date.parse(details.claimedAt)) return 'in_progress';
+    this.records.set(id, { state: 'in_progress', details });
+    return 'claimed';
+  }
+
+  async complete(id: string, result: SideEffectResult): Promise<void> {
+    const record = this.records.get(id);
+    if (!record) throw new Error(`complete: no claim on ${id}`);
+    if (record.state !== 'done') this.records.set(id, { state: 'done', details: record.details, result });
+  }
+
+  async release(id: string, error: SideEffectFailure): Promise<void> {
+    const record = this.records.get(id);
+    if (record?.state === 'in_progress') this.records.set(id, { state: 'released', details: record.details, error });
+  }
+}
