@@ -71,6 +71,8 @@ export const datesCommand: Command = {
 
     io.out(`${policy.provider.displayName}: ${product.data} invoice billed ${values['invoice-date']} (${zone})`);
     io.out('');
+    // A timeline reads in time order; rows without a date ('—') keep their place at the end.
+    rows.sort((a, b) => (a[2] === '—' ? 1 : b[2] === '—' ? -1 : (a[2] as string).localeCompare(b[2] as string)));
     for (const line of table(['event', `local (${zone})`, 'UTC', 'clause'], rows)) io.out(line);
     if (amount) {
       io.out('');
