@@ -1,0 +1,165 @@
+/**
+ * The mailer's SideEffectLedger (functions/notifications/ports.ts) on the hostcycle table.
+ *
+ * ── Keys (beside the entity keys of ./table.ts; `ledger#` is no entity type, so they cannot collide) ──
+ *
+ *   item                 pk                              sk                 attributes
+ *   e-mail claim         ledger#sideEffect#<effect id>   ledger             status, details, leaseExpiresAtMs,
+ *                                                                           attempts, result, lastError
+ *   sent-mail index      ledger#mailbox#<recipient>      <effect id>        template, subject, sentAt, providerId
+ *
+ *   No item here carries an index key, so the repository's index queries never meet one.
+ *
+ * ── Access patterns ───────────────────────────────────────────────────────────────────────────
+ *
+ *   begin      UpdateItem on the claim, conditioned: absent, released, or in progress with a lease
+ *              that ran out by the claimant's clock. One conditional write, so two attempts cannot
+ *              both hold a live claim.
+ *   complete   UpdateItem to done unless already done, then Put of the sent-mail entry.
+ *   release    UpdateItem to released, only while in progress (a done effect stays done).
+ *   sentTo     Query pk=ledger#mailbox#<recipient>: what a customer was sent, for the timeline.
+ */
+import {
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ClaimDetails, ClaimOutcome, SideEffectFailure, SideEffectLedger, SideEffectResult } from '../notifications/ports';
+
+export interface LedgerTableDeps {
+  client: DynamoDBClient;
+  tableName: string;
+}
+
+export interface SentMail {
+  id: string;
+  to: string;
+  template: string;
+  language: string;
+  subject: string;
+  sentAt: string;
+  providerId: string;
+}
+
+export interface DynamoSideEffectLedger extends SideEffectLedger {
+  /** E-mails that went out to `recipient`, oldest first. */
+  sentTo(recipient: string): Promise<SentMail[]>;
+}
+
+const SK = 'ledger';
+const claimKey = (id: string) => marshall({ pk: `ledger#sideEffect#${id}`, sk: SK });
+const mailboxPk = (recipient: string) => `ledger#mailbox#${recipient.toLowerCase()}`;
+
+export function createSideEffectLedger({ client, tableName }: LedgerTableDeps): DynamoSideEffectLedger {
+  return {
+    async begin(id, details: ClaimDetails): Promise<ClaimOutcome> {
+      const claimedAtMs = Date.parse(details.claimedAt);
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: claimKey(id),
+            UpdateExpression:
+              'SET #status = :inProgress, #details = :details, #lease = :lease, #attempts = if_not_exists(#attempts, :zero) + :one',
+            // Absent, given up, or held by an attempt whose lease ran out (it crashed or hung).
+            ConditionExpression: 'attribute_not_exists(pk) OR #status = :released OR (#status = :inProgress AND #lease <= :claimedAt)',
+            ExpressionAttributeNames: { '#status': 'status', '#details': 'details', '#lease': 'leaseExpiresAtMs', '#attempts': 'attempts' },
+            ExpressionAttributeValues: marshall({
+              ':inProgress': 'in_progress',
+              ':released': 'released',
+              ':details': details,
+              ':lease': Date.parse(details.leaseExpiresAt),
+              ':claimedAt': claimedAtMs,
+              ':zero': 0,
+              ':one': 1,
+            }),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return 'claimed';
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const status = error.Item === undefined ? undefined : unmarshall(error.Item).status;
+        return status === 'done' ? 'done' : 'in_progress';
+      }
+    },
+
+    async complete(id, result: SideEffectResult): Promise<void> {
+      let stored: Record<string, AttributeValue> | undefined;
+      try {
+        const out = await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: claimKey(id),
+            UpdateExpression: 'SET #status = :done, #result = :result',
+            // The first completion wins; a late one (an attempt that lost its lease) changes nothing.
+            ConditionExpression: 'attribute_exists(pk) AND #status <> :done',
+            ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
+            ExpressionAttributeValues: marshall({ ':done': 'done', ':result': result }),
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        stored = out.Attributes;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (error.Item !== undefined && unmarshall(error.Item).status === 'done') return;
+        throw new Error(`side effect ${id} cannot be completed: it was never claimed`, { cause: error });
+      }
+      const details = unmarshall(stored ?? {}).details as ClaimDetails;
+      const entry: SentMail = {
+        id,
+        to: details.to,
+        template: details.template,
+        language: details.language,
+        subject: details.subject,
+        sentAt: result.completedAt,
+        providerId: result.providerId,
+      };
+      await client.send(new PutItemCommand({ TableName: tableName, Item: marshall({ pk: mailboxPk(details.to), sk: id, ...entry }) }));
+    },
+
+    async release(id, error: SideEffectFailure): Promise<void> {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: claimKey(id),
+            UpdateExpression: 'SET #status = :released, #lastError = :error',
+            ConditionExpression: '#status = :inProgress',
+            ExpressionAttributeNames: { '#status': 'status', '#lastError': 'lastError' },
+            ExpressionAttributeValues: marshall({ ':released': 'released', ':inProgress': 'in_progress', ':error': error }),
+          }),
+        );
+      } catch (conditionFailed) {
+        // Nothing in progress to give up: already done, or never claimed.
+        if (!(conditionFailed instanceof ConditionalCheckFailedException)) throw conditionFailed;
+      }
+    },
+
+    async sentTo(recipient) {
+      const mails: SentMail[] = [];
+      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: marshall({ ':pk': mailboxPk(recipient) }),
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const { pk: _pk, sk: _sk, ...mail } = unmarshall(item);
+          mails.push(mail as SentMail);
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey !== undefined);
+      return mails.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+    },
+  };
+}
