@@ -1,0 +1,43 @@
+/**
+ * A consumer's withdrawal request (webhook `withdrawal.requested`, smartape 11.6): recorded once
+ * under the request id with the customer's statement, so it can be reproduced in writing, then the
+ * withdrawal execution named by the same id is started. A redelivery finds both in place.
+ */
+import type { AppDeps } from '../../app/ports';
+import { AlreadyExistsError } from '../../data/errors';
+import { ValidationError } from '../../domain/errors';
+import type { IntakeReceipt, WebhookEventOf } from '../../http/schemas/webhooks';
+
+export async function requestWithdrawal(deps: AppDeps, event: WebhookEventOf<'withdrawal.requested'>): Promise<IntakeReceipt> {
+  const data = event.data;
+  const rule = deps.policy.withdrawal;
+  if (rule === null) throw new ValidationError('type', `${deps.policy.name}'s contract grants no right of withdrawal; a customer cancels instead`);
+  const order = await deps.repo.get('order', data.orderId);
+  if (order.customerId !== data.customerId) throw new ValidationError('data.orderId', `order ${order.id} does not belong to customer ${data.customerId}`);
+  const ofOrder = (await deps.repo.customerTimeline(data.customerId)).flatMap((e) => (e.type === 'service' && e.record.orderId === order.id ? [e.record.id] : []));
+  const serviceIds = data.serviceIds ?? ofOrder;
+  const foreign = serviceIds.find((id) => !ofOrder.includes(id));
+  if (foreign !== undefined) throw new ValidationError('data.serviceIds', `service ${foreign} is not part of order ${order.id}`);
+  try {
+    await deps.repo.create(
+      'withdrawal',
+      {
+        id: data.withdrawalRequestId,
+        state: 'requested',
+        customerId: data.customerId,
+        orderId: order.id,
+        serviceIds,
+        // The 14 days run from the conclusion of the contract (11.6): the order the customer placed.
+        contractConcludedAt: order.placedAt,
+        requestedAt: data.requestedAt,
+        channel: 'web_form',
+        statement: data.statement,
+      },
+      { actor: { type: 'customer', id: data.customerId }, rule: rule.clause, details: { eventId: event.eventId } },
+    );
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+  }
+  const { executionArn } = await deps.workflows.start('withdrawal', data.withdrawalRequestId, { withdrawalId: data.withdrawalRequestId });
+  return { entity: 'withdrawal', entityId: data.withdrawalRequestId, execution: executionArn };
+}
