@@ -62,14 +62,24 @@ const OPTIONS = {
   'sfn-port': { type: 'string' },
   'ses-port': { type: 'string' },
   'dynamodb-port': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+const USAGE = `usage: npm start [-- options]
+
+  --preset NAME         policy preset: ${PRESET_NAMES.join(', ')} (default hostico)
+  --speed N             run the clock N times faster than real time (e.g. 3600: one hour per second)
+  --virtual             stop the clock; advance it through the engine or the console
+  --start ISO           where a virtual or sped-up clock starts
+  --data-dir DIR        where data lives (default .data)
+  --api-port, --sfn-port, --ses-port, --dynamodb-port   ports (defaults ${Object.values(DEFAULT_PORTS).join(', ')})`;
 
 /** parseArgs, with its complaint about an unknown or malformed option as one sentence. */
 function parseOptions() {
   try {
     return parseArgs({ options: OPTIONS });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}. The options are listed at the top of infra/local/start.ts.`);
+    throw new UsageError(`${(error as Error).message}. Run \`npm start -- --help\` for the options.`);
   }
 }
 
@@ -84,6 +94,10 @@ async function main(): Promise<void> {
   // so, and the warning would bury the URLs printed below. Read when the first client is built.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseOptions();
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const preset = values.preset;
   if (!isPresetName(preset)) throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, not "${preset}".`);
   if (values.start !== undefined && Number.isNaN(Date.parse(values.start))) throw new UsageError(`--start must be an ISO-8601 instant such as 2026-12-01T09:00:00Z, not "${values.start}".`);
