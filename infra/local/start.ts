@@ -7,7 +7,7 @@
  *   npm start -- --virtual          time stands still (advance it through the engine)
  *
  * Options: --data-dir DIR (.data), --preset NAME (hostico), --start ISO (virtual/speed start instant),
- * --api-port 3000, --sfn-port 8083, --ses-port 8005, --dynamodb-port 8000.
+ * --api-port 3000, --console-port 3001, --sfn-port 8083, --ses-port 8005, --dynamodb-port 8000.
  *
  * Data: DIR/dynamodb (DynamoDB Local's files), DIR/engine (the engine journal: executions resume after
  * a restart), DIR/local.json (the staff-token secret, so tokens survive a restart, and the virtual
@@ -23,7 +23,7 @@ import { TABLE_DESIGN } from '../../functions/data/table';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { ClockMode } from './engine';
 
-export const DEFAULT_PORTS = { api: 3000, sfn: 8083, ses: 8005, dynamodb: 8000 } as const;
+export const DEFAULT_PORTS = { api: 3000, console: 3001, sfn: 8083, ses: 8005, dynamodb: 8000 } as const;
 const HOST = '127.0.0.1';
 
 class UsageError extends Error {
@@ -62,6 +62,7 @@ const OPTIONS = {
   'sfn-port': { type: 'string' },
   'ses-port': { type: 'string' },
   'dynamodb-port': { type: 'string' },
+  'console-port': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -72,7 +73,7 @@ const USAGE = `usage: npm start [-- options]
   --virtual             stop the clock; advance it through the engine or the console
   --start ISO           where a virtual or sped-up clock starts
   --data-dir DIR        where data lives (default .data)
-  --api-port, --sfn-port, --ses-port, --dynamodb-port   ports (defaults ${Object.values(DEFAULT_PORTS).join(', ')})`;
+  --api-port, --console-port, --sfn-port, --ses-port, --dynamodb-port   ports (defaults ${Object.values(DEFAULT_PORTS).join(', ')})`;
 
 /** parseArgs, with its complaint about an unknown or malformed option as one sentence. */
 function parseOptions() {
@@ -111,11 +112,12 @@ async function main(): Promise<void> {
   }
   const ports = {
     api: portOption(values['api-port'], DEFAULT_PORTS.api, '--api-port'),
+    console: portOption(values['console-port'], DEFAULT_PORTS.console, '--console-port'),
     sfn: portOption(values['sfn-port'], DEFAULT_PORTS.sfn, '--sfn-port'),
     ses: portOption(values['ses-port'], DEFAULT_PORTS.ses, '--ses-port'),
     dynamodb: portOption(values['dynamodb-port'], DEFAULT_PORTS.dynamodb, '--dynamodb-port'),
   };
-  const labels = { api: 'HTTP API', sfn: 'Step Functions endpoint', ses: 'SES emulator', dynamodb: 'DynamoDB Local' } as const;
+  const labels = { api: 'HTTP API', console: 'staff console', sfn: 'Step Functions endpoint', ses: 'SES emulator', dynamodb: 'DynamoDB Local' } as const;
   for (const [name, port] of Object.entries(ports) as [keyof typeof ports, number][]) {
     if (!(await portFree(port))) {
       throw new PortTakenError(`Port ${port} (${labels[name]}) is already in use; stop whatever holds it or pass --${name}-port with another port.`);
@@ -151,10 +153,18 @@ async function main(): Promise<void> {
     throw error;
   });
 
+  const { startConsole } = await import('./console/server');
+  const staffConsole = await startConsole({ runtime, port: ports.console, host: HOST }).catch(async (error: unknown) => {
+    await runtime.stop();
+    await ddb.stop();
+    throw error;
+  });
+
   const clockLabel = mode === 'real' ? 'real time' : mode === 'virtual' ? 'virtual (stands still until advanced)' : `${mode.speed}× real time`;
   console.log(
     [
       `hostcycle is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (preset ${preset}, clock ${clockLabel}, now ${clock.now().toISOString()})`,
+      `  Staff console    ${staffConsole.url}   (approvals, timelines, workflow diagrams, the clock)`,
       `  HTTP API         ${runtime.urls.api}   (OpenAPI: ${runtime.urls.api}/openapi.json)`,
       `  Step Functions   ${runtime.urls.sfn}   (aws --endpoint-url ${runtime.urls.sfn} stepfunctions …)`,
       `  SES emulator     ${runtime.urls.ses}   (mail viewer: ${runtime.urls.mail})`,
@@ -172,6 +182,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: stopping hostcycle…`);
     try {
+      await staffConsole.stop();
       await runtime.stop();
       await ddb.stop();
       writeFileSync(statePath, JSON.stringify({ ...state, virtualNow: clock.now().toISOString() }, null, 2));
