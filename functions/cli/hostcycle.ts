@@ -8,11 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { HostcycleError, UnknownPresetError, ValidationError } from '../domain/errors';
 import { datesCommand } from './commands/dates';
 import { policyCommand } from './commands/policy';
+import { simulateCommand } from './commands/simulate';
+import { webhookSendCommand } from './commands/webhook-send';
 import { table, UsageError, type CliIo, type Command } from './io';
 
 const COMMANDS: Record<string, Command> = {
   policy: policyCommand,
   dates: datesCommand,
+  simulate: simulateCommand,
+  webhook: webhookSendCommand,
 };
 
 function help(io: CliIo): void {

@@ -1,0 +1,105 @@
+/**
+ * Simulation scale (issue 7, figure 3), a script and never a timed test:
+ *
+ *   npx tsx scripts/bench-simulate.ts [services …]        default: 1000 2000 4000
+ *   BENCH_RUNS=3 BENCH_MONTHS=12 BENCH_PRESET=hostico
+ *
+ * Simulates a generated scenario (85 % pay on time, 10 % in grace, 5 % never) for BENCH_MONTHS
+ * months of billing through the real local runtime (`hostcycle simulate` with `--quiet`), each run in
+ * a fresh child process so that its peak RSS is its own. Prints the median wall time of BENCH_RUNS
+ * runs with its spread, the peak RSS of the Node process (DynamoDB Local's JVM is a process of its
+ * own and not counted), and the work done, and writes them to .reports/bench-simulate.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseScenario } from '../functions/simulate/scenario';
+import { simulate } from '../functions/simulate/run';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const MONTHS = Number(process.env.BENCH_MONTHS ?? 12);
+const PRESET = process.env.BENCH_PRESET ?? 'hostico';
+const START = '2026-01-05T08:00:00Z';
+
+interface RunFigures {
+  services: number;
+  wallMs: number;
+  maxRssMiB: number;
+  stateTransitions: number;
+  taskInvocations: number;
+  emails: number;
+  timelineEntries: number;
+  violations: number;
+  problems: number;
+}
+
+/** One run, in this (child) process: prints its figures as one JSON line on stdout. */
+async function one(services: number): Promise<void> {
+  const end = new Date(Date.parse(START));
+  end.setUTCMonth(end.getUTCMonth() + MONTHS);
+  const scenario = parseScenario({
+    name: `${services} services, ${MONTHS} months`,
+    preset: PRESET,
+    start: START,
+    end: end.toISOString(),
+    generate: { services, mix: { onTime: 0.85, inGrace: 0.1, never: 0.05 }, seed: 42 },
+  });
+  const began = performance.now();
+  const result = await simulate(scenario, {
+    progress: (p) => process.stderr.write(`  ${services}: ${p.at.slice(0, 10)} (${p.month}/${p.months}) ${p.stateTransitions} transitions, ${(p.elapsedMs / 1000).toFixed(0)} s\n`),
+  });
+  const figures: RunFigures = {
+    services,
+    wallMs: Math.round(performance.now() - began),
+    maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    stateTransitions: result.stats.stateTransitions,
+    taskInvocations: result.stats.taskInvocations,
+    emails: result.stats.emails,
+    timelineEntries: result.timeline.length,
+    violations: result.violations.length,
+    problems: result.problems.length,
+  };
+  if (figures.problems > 0 || figures.violations > 0) process.stderr.write(`  ${JSON.stringify({ problems: result.problems.slice(0, 5), violations: result.violations.slice(0, 5) })}\n`);
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function bench(sizes: number[]): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const rows = [];
+  for (const services of sizes) {
+    const runs: RunFigures[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--one', String(services)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+      runs.push(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as RunFigures);
+    }
+    const walls = runs.map((r) => r.wallMs);
+    const row = {
+      services,
+      months: MONTHS,
+      runs: RUNS,
+      wallSecondsMedian: median(walls) / 1000,
+      wallSecondsSpread: [Math.min(...walls) / 1000, Math.max(...walls) / 1000],
+      peakRssMiBMedian: median(runs.map((r) => r.maxRssMiB)),
+      stateTransitions: runs[0]?.stateTransitions,
+      taskInvocations: runs[0]?.taskInvocations,
+      emails: runs[0]?.emails,
+      violations: Math.max(...runs.map((r) => r.violations)),
+      problems: Math.max(...runs.map((r) => r.problems)),
+    };
+    rows.push(row);
+    console.log(
+      `${services} services × ${MONTHS} months: ${row.wallSecondsMedian.toFixed(1)} s median (${row.wallSecondsSpread.map((s) => s.toFixed(1)).join('–')} s), peak RSS ${row.peakRssMiBMedian} MiB, ${row.stateTransitions} transitions, ${row.emails} e-mails`,
+    );
+  }
+  mkdirSync('.reports', { recursive: true });
+  const report = { date: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, preset: PRESET, rows };
+  writeFileSync('.reports/bench-simulate.json', `${JSON.stringify(report, null, 2)}\n`);
+  console.log('written to .reports/bench-simulate.json');
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--one') await one(Number(args[1]));
+else await bench(args.length > 0 ? args.map(Number) : [1000, 2000, 4000]);
