@@ -94,6 +94,13 @@ export interface TransitionInput<T extends LifecycleEntity> {
   requires?: readonly Requirement[];
 }
 
+/** A change of fields that keeps the state: the version read is the condition, the patch names what changes. */
+export interface UpdateInput<T extends EntityType> {
+  expectedVersion: number;
+  patch: Patch<T>;
+  audit: AuditInput;
+}
+
 export interface RecordPaymentInput {
   payment: NewEntity<'payment'>;
   invoice: { expectedState: StateOf<'invoice'>; expectedVersion: number };
@@ -133,6 +140,8 @@ const STORAGE_ATTRIBUTES = [
 ];
 const BILLABLE_SERVICE_STATES: readonly string[] = ['active', 'suspended'];
 const OPEN: readonly string[] = OPEN_INVOICE_STATES;
+/** The repository's own fields: an update that names one is refused, whatever the type says at run time. */
+const UNPATCHABLE = ['id', 'state', 'version', 'createdAt', 'updatedAt'] as const;
 
 const entityKey = (type: EntityType, id: string) => ({ pk: `${type}#${id}`, sk: type });
 const auditSk = (version: number) => `audit#v${String(version).padStart(6, '0')}`;
@@ -381,6 +390,29 @@ export function createRepository({ client, tableName, clock }: RepositoryDeps) {
     return next;
   }
 
+  /**
+   * Changes fields without a state change (a renewal moving `nextDueDate` on). Conditioned on the
+   * state and version read, so a transition or another update in between makes it stale; its audit
+   * event goes from the state to the same state and names the fields changed.
+   */
+  async function update<T extends Exclude<EntityType, 'auditEvent' | 'sideEffect'>>(type: T, id: string, input: UpdateInput<T>): Promise<EntityOf<T>> {
+    const fields = Object.keys(input.patch);
+    const forbidden = fields.find((field) => (UNPATCHABLE as readonly string[]).includes(field));
+    if (forbidden !== undefined) throw new ValidationError(`${type}.${forbidden}`, `is the repository's to set; an update changes other fields only`);
+    if (fields.length === 0) throw new ValidationError('patch', 'must name at least one field to change');
+    const current = await readItem(type, id);
+    if (current === undefined) throw new NotFoundError(`${type} ${id} does not exist`);
+    assertCurrent({ kind: 'state', type, id, version: input.expectedVersion }, current);
+    const at = now();
+    const next = parseEntity(type, { ...current, ...input.patch, version: input.expectedVersion + 1, updatedAt: at }) as EntityOf<T> & Record<string, unknown>;
+    const state = String(current.state);
+    await commit([
+      putReplacing(type, next, { state, version: input.expectedVersion }),
+      putAudit(auditEvent(type, next, state, { ...input.audit, details: { ...input.audit.details, fields } }, at)),
+    ]);
+    return next;
+  }
+
   async function recordPayment(input: RecordPaymentInput): Promise<RecordPaymentResult> {
     const at = now();
     const payment = parseEntity('payment', { ...input.payment, version: 1, createdAt: at, updatedAt: at });
@@ -555,6 +587,7 @@ export function createRepository({ client, tableName, clock }: RepositoryDeps) {
     get,
     find,
     transition,
+    update,
     recordPayment,
     claimSideEffect,
     completeSideEffect,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, TransactionConflictError } from '../../functions/data/errors';
 import type { Repository } from '../../functions/data/repository';
 import { IllegalTransitionError, NotFoundError, StaleStateError, ValidationError } from '../../functions/domain/errors';
+import type { Service } from '../../functions/domain/model';
 import { createTestTable, type TestTable } from '../support/dynamodb';
 import { T0, aCustomer, aPayment, aService, anApproval, anInvoice } from '../unit/model/fixtures';
 import { bySystem, createActiveService, repositoryOn, steppingClock, uid, type SteppingClock } from './support';
@@ -178,6 +179,93 @@ describe('transition', () => {
     await expect(repo.transition('invoice', 'INV-missing', { expectedState: 'draft', expectedVersion: 1, to: 'issued', audit: bySystem('x') })).rejects.toThrow(
       NotFoundError,
     );
+  });
+});
+
+describe('update', () => {
+  it('changes fields in the same state, bumps the version and logs from = to with the fields changed, in one write', async () => {
+    const id = uid('svc');
+    await createActiveService(repo, aService({ id, nextDueDate: '2026-12-01' }));
+    clock.advance(HOUR);
+    const updated = await repo.update('service', id, {
+      expectedVersion: 2,
+      patch: { nextDueDate: '2027-01-01' },
+      audit: bySystem('hostico:IV. Preložitev', { invoiceId: 'INV-9' }),
+    });
+    expect(updated).toMatchObject({ state: 'active', version: 3, nextDueDate: '2027-01-01', updatedAt: clock.now().toISOString() });
+    expect(await repo.get('service', id)).toEqual(updated);
+    const events = await repo.history('service', id);
+    expect(events.map((e) => [e.from, e.to, e.entityVersion])).toEqual([
+      [null, 'pending', 1],
+      ['pending', 'active', 2],
+      ['active', 'active', 3],
+    ]);
+    expect(events[2]).toMatchObject({ id: `service#${id}#v3`, rule: 'hostico:IV. Preložitev', details: { invoiceId: 'INV-9', fields: ['nextDueDate'] } });
+    // The due-date index follows the new date.
+    expect((await repo.dueOn('2027-01-01')).services.map((s) => s.id)).toContain(id);
+    expect((await repo.dueOn('2026-12-01')).services.map((s) => s.id)).not.toContain(id);
+  });
+
+  it('a caller holding an old version gets StaleStateError and writes nothing', async () => {
+    const id = uid('svc');
+    await createActiveService(repo, aService({ id, nextDueDate: '2026-12-01' }));
+    await expect(repo.update('service', id, { expectedVersion: 1, patch: { nextDueDate: '2027-01-01' }, audit: bySystem('x') })).rejects.toThrow(
+      new StaleStateError(`service ${id}: expected version 1, found state active at version 2`),
+    );
+    expect(await repo.get('service', id)).toMatchObject({ version: 2, nextDueDate: '2026-12-01' });
+    expect(await repo.history('service', id)).toHaveLength(2);
+  });
+
+  it('of two concurrent updates from the same version exactly one commits, with one audit event', async () => {
+    const id = uid('svc');
+    await createActiveService(repo, aService({ id, nextDueDate: '2026-12-01' }));
+    const results = await Promise.allSettled(
+      ['2027-01-01', '2027-02-01'].map((nextDueDate) => repo.update('service', id, { expectedVersion: 2, patch: { nextDueDate }, audit: bySystem('x') })),
+    );
+    const committed = results.filter((r) => r.status === 'fulfilled');
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(committed).toHaveLength(1);
+    expect(failed.map((r) => r.reason)).toEqual([expect.any(StaleStateError)]);
+    const stored = await repo.get('service', id);
+    expect(stored).toEqual((committed[0] as PromiseFulfilledResult<Service>).value);
+    expect(await repo.history('service', id)).toHaveLength(3);
+  });
+
+  it('is stale after a transition in between, even one back to the state read', async () => {
+    const id = uid('svc');
+    await createActiveService(repo, aService({ id }));
+    await repo.transition('service', id, { expectedState: 'active', expectedVersion: 2, to: 'suspended', patch: { suspension: { reason: 'violation', since: T0 } }, audit: bySystem('x') });
+    await repo.transition('service', id, { expectedState: 'suspended', expectedVersion: 3, to: 'active', patch: { suspension: undefined }, audit: bySystem('x') });
+    await expect(repo.update('service', id, { expectedVersion: 2, patch: { nextDueDate: '2027-01-01' }, audit: bySystem('x') })).rejects.toThrow(StaleStateError);
+  });
+
+  it.each(['state', 'id', 'version', 'createdAt', 'updatedAt'])('refuses a patch that touches %s, naming it, and writes nothing', async (field) => {
+    const id = uid('svc');
+    await createActiveService(repo, aService({ id }));
+    const patch = { [field]: field === 'version' ? 7 : field === 'state' ? 'cancelled' : field === 'id' ? 'svc-other' : T0 };
+    await expect(repo.update('service', id, { expectedVersion: 2, patch: patch as never, audit: bySystem('x') })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: `service.${field}`,
+    });
+    expect(await repo.get('service', id)).toMatchObject({ state: 'active', version: 2 });
+    expect(await repo.history('service', id)).toHaveLength(2);
+  });
+
+  it('refuses an empty patch: an audit event would log a change that did not happen', async () => {
+    const id = uid('svc');
+    await createActiveService(repo, aService({ id }));
+    await expect(repo.update('service', id, { expectedVersion: 2, patch: {}, audit: bySystem('x') })).rejects.toMatchObject({ name: 'ValidationError', field: 'patch' });
+    expect(await repo.history('service', id)).toHaveLength(2);
+  });
+
+  it('refuses a patch that breaks the schema, and writes nothing', async () => {
+    const id = uid('svc');
+    await createActiveService(repo, aService({ id }));
+    await expect(repo.update('service', id, { expectedVersion: 2, patch: { nextDueDate: '1.1.2027' }, audit: bySystem('x') })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'service.nextDueDate',
+    });
+    expect(await repo.get('service', id)).toMatchObject({ version: 2 });
   });
 });
 

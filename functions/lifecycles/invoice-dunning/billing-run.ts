@@ -3,21 +3,29 @@
  * falls due on the day, by one Query on the due-date index (repository.dueOn, never a scan):
  *
  *  - a billable service whose renewal falls due gets its renewal invoice, idempotent by the
- *    deterministic id `<serviceId>-<periodStart>`, so a re-run never bills a period twice;
+ *    deterministic id `<serviceId>-<periodStart>`, so a re-run never bills a period twice, and its
+ *    `nextDueDate` moves on by one billing cycle, so the next renewal is found on its own day;
  *  - every invoice of the day gets its dunning execution, named by the invoice id, so a repeated
- *    start is harmless (an open invoice due today whose execution an order already started included).
+ *    start is harmless; except an order's first invoice while order-activation still waits for it.
  */
 import { z } from 'zod';
 import type { AppDeps, TaskHandler } from '../../app/ports';
 import { AlreadyExistsError } from '../../data/errors';
 import { addCalendarDays, addMonths, atLocal, localDateOf } from '../../domain/calendar';
+import { StaleStateError } from '../../domain/errors';
 import { sum } from '../../domain/money';
-import { isoDateSchema, parseWith, utcTimestampSchema, type Invoice, type InvoiceLine, type Service } from '../../domain/model';
+import { isoDateSchema, parseWith, terminalStates, utcTimestampSchema, type Invoice, type InvoiceLine, type Service } from '../../domain/model';
 import { CYCLE_MONTHS, isThirdParty } from '../../domain/product';
 import { dueDate, invoiceIssueDate } from '../../domain/rules';
+import { orderIds } from '../order-activation/ids';
 import { serviceIdsOf } from './schedule';
 
 type BillingDeps = Pick<AppDeps, 'clock' | 'policy' | 'repo' | 'workflows'>;
+
+const BILLING_RUN = { type: 'system', id: 'billing-run' } as const;
+/** Tries of the nextDueDate move when another writer changes the service between our read and write. */
+const ADVANCE_ATTEMPTS = 3;
+const ORDER_ENDED: readonly string[] = terminalStates('order');
 
 export interface BillingRunResult {
   date: string;
@@ -32,18 +40,27 @@ export interface BillingRunResult {
   executionsEnded: number;
 }
 
-/** The period a renewal bills: from the day after the paid-up date (or the renewal day) for one billing cycle. */
-function renewalPeriod(deps: BillingDeps, service: Service, day: string): { start: string; end: string } | undefined {
-  if (service.billingCycle === 'one_time') return undefined;
-  const cal = deps.policy.calendar;
-  const start = service.paidUntil === undefined ? day : localDateOf(cal, addCalendarDays(cal, atLocal(cal, service.paidUntil, '12:00'), 1));
-  const next = addMonths(cal, atLocal(cal, start, '12:00'), CYCLE_MONTHS[service.billingCycle]);
-  return { start, end: localDateOf(cal, addCalendarDays(cal, next, -1)) };
+interface RenewalPeriod {
+  start: string;
+  end: string;
+  /** The day after the period: the service's next renewal falls due then. */
+  next: string;
 }
 
-async function issueRenewal(deps: BillingDeps, service: Service, day: string): Promise<{ invoice: Invoice; created: boolean } | undefined> {
-  const period = renewalPeriod(deps, service, day);
-  if (!period) return undefined;
+/**
+ * The period a renewal bills: one billing cycle from the renewal day. The day is the service's
+ * `nextDueDate` (that is how dueOn found it), which activation set to the day after the first paid
+ * cycle and each renewal moves on to the day after the period it billed, so periods follow each other
+ * whether or not the earlier ones were paid. A month end clamps (Jan 31 → Feb 28/29).
+ */
+function renewalPeriod(deps: BillingDeps, service: Service, day: string): RenewalPeriod | undefined {
+  if (service.billingCycle === 'one_time') return undefined;
+  const cal = deps.policy.calendar;
+  const next = addMonths(cal, atLocal(cal, day, '12:00'), CYCLE_MONTHS[service.billingCycle]);
+  return { start: day, end: localDateOf(cal, addCalendarDays(cal, next, -1)), next: localDateOf(cal, next) };
+}
+
+async function issueRenewal(deps: BillingDeps, service: Service, period: RenewalPeriod, day: string): Promise<{ invoice: Invoice; created: boolean }> {
   const id = `${service.id}-${period.start}`;
   const existing = await deps.repo.find('invoice', id);
   if (existing) return { invoice: existing, created: false };
@@ -67,7 +84,7 @@ async function issueRenewal(deps: BillingDeps, service: Service, day: string): P
         issueDate: localDateOf(deps.policy.calendar, issuedAt),
         dueDate: localDateOf(deps.policy.calendar, dueDate(deps.policy, issuedAt).at),
       },
-      { actor: { type: 'system', id: 'billing-run' }, rule: deps.policy.invoicing.issue.clause, details: { serviceId: service.id, period, billingRun: day } },
+      { actor: BILLING_RUN, rule: deps.policy.invoicing.issue.clause, details: { serviceId: service.id, period: { start: period.start, end: period.end }, billingRun: day } },
     );
     return { invoice, created: true };
   } catch (error) {
@@ -75,6 +92,44 @@ async function issueRenewal(deps: BillingDeps, service: Service, day: string): P
     if (!(error instanceof AlreadyExistsError)) throw error;
     return { invoice: await deps.repo.get('invoice', id), created: false };
   }
+}
+
+/**
+ * Moves the service's next renewal past the period its renewal invoice bills. The invoice and this
+ * move are two writes; a run that stops between them leaves the service due on the same day, so the
+ * next run of the day finds the invoice already there and makes the move then. The move happens only
+ * while the service is still due on the invoice's period start, read consistently (the due-date index
+ * may still show a service a run of the day already moved), so no run moves it twice.
+ */
+async function advanceRenewal(deps: BillingDeps, serviceId: string, invoiceId: string, period: RenewalPeriod, day: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const service = await deps.repo.get('service', serviceId);
+    if (service.nextDueDate !== period.start) return;
+    try {
+      await deps.repo.update('service', serviceId, {
+        expectedVersion: service.version,
+        patch: { nextDueDate: period.next },
+        audit: { actor: BILLING_RUN, rule: deps.policy.invoicing.issue.clause, details: { invoiceId, nextDueDate: period.next, billingRun: day } },
+      });
+      return;
+    } catch (error) {
+      // Somebody else changed the service first (README: re-read and decide again).
+      if (!(error instanceof StaleStateError) || attempt === ADVANCE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * An order's first invoice belongs to order-activation until the order ends: its WaitForPayment keeps
+ * its token under the invoice's payment-wait key, which a dunning execution would replace, and an
+ * unpaid order is cancelled, not dunned. By the time the order ends the invoice is paid or cancelled,
+ * so no first invoice is ever dunned; the order's state is still checked, not assumed.
+ */
+async function ownedByOrderActivation(deps: BillingDeps, invoice: Invoice): Promise<boolean> {
+  const prefix = orderIds.invoice('');
+  if (!invoice.id.startsWith(prefix)) return false;
+  const order = await deps.repo.find('order', invoice.id.slice(prefix.length));
+  return order !== undefined && !ORDER_ENDED.includes(order.state);
 }
 
 export async function runBilling(deps: BillingDeps, date: string): Promise<BillingRunResult> {
@@ -90,14 +145,17 @@ export async function runBilling(deps: BillingDeps, date: string): Promise<Billi
   };
   const toDun = new Map<string, Invoice>();
   for (const service of due.services) {
-    const renewal = await issueRenewal(deps, service, day);
-    if (!renewal) continue;
+    const period = renewalPeriod(deps, service, day);
+    if (!period) continue;
+    const renewal = await issueRenewal(deps, service, period, day);
+    await advanceRenewal(deps, service.id, renewal.invoice.id, period, day);
     result.itemsDue += 1;
     if (renewal.created) result.invoicesIssued += 1;
     toDun.set(renewal.invoice.id, renewal.invoice);
   }
   // A late-penalty invoice bills no service: it is not dunned (smartape 7.10: paying it cures nothing else).
   for (const invoice of due.invoices.filter((i) => serviceIdsOf(i).length > 0)) {
+    if (await ownedByOrderActivation(deps, invoice)) continue;
     result.itemsDue += 1;
     toDun.set(invoice.id, invoice);
   }

@@ -13,11 +13,8 @@
  * unpaid-order cancellation take that place, since there is no active service to remind about,
  * suspend or terminate.
  *
- * One interaction stands (issue 4): the daily billing run starts dunning for every open invoice on its
- * due day, a first invoice included. Dunning's payment wait then holds the shared key, so a payment
- * made on the due day wakes dunning instead of this workflow, which sees it at the unpaid-order
- * deadline, where CancelUnpaidOrder re-reads the invoice and goes on to provisioning: nothing is
- * lost, but activation can be that many hours late.
+ * The daily billing run leaves a first invoice to this workflow while the order is open (see
+ * billing-run.ts), so the shared key is never taken over by a dunning execution.
  */
 import { TaskNoLongerWaitingError } from '../../app/errors';
 import type { AppDeps } from '../../app/ports';
