@@ -61,7 +61,8 @@ export interface RouteDeps {
   clock: Clock;
 }
 
-function dispatchWebhook(event: WebhookEvent, actions: HostcycleActions): Promise<IntakeReceipt> {
+/** The domain action each webhook type reaches; the simulator delivers events through it too. */
+export function dispatchWebhook(event: WebhookEvent, actions: HostcycleActions): Promise<IntakeReceipt> {
   switch (event.type) {
     case 'order.placed':
       return actions.placeOrder(event);

@@ -16,6 +16,7 @@ import type { Approval } from '../domain/model';
 import { addCalendarDays, atLocal, localDateOf } from '../domain/calendar';
 import { money, type Money } from '../domain/money';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from '../http/webhook-signature';
+import { dispatchWebhook } from '../http/routes';
 import { webhookEventSchema, type WebhookEvent } from '../http/schemas/webhooks';
 import { orderIds } from '../lifecycles/order-activation/ids';
 import { EngineClock } from '../../infra/local/engine';
@@ -188,7 +189,7 @@ function createDelivery(rt: LocalRuntime, mode: 'http' | 'actions'): Delivery {
       // The same parse the webhook route applies, so defaults and rejections are the route's.
       const parsed = webhookEventSchema.safeParse(input);
       if (!parsed.success) throw new Error(`webhook rejected: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      return dispatch(actions, parsed.data);
+      return dispatchWebhook(parsed.data, actions);
     },
     async decide(approvalId, decision, reason) {
       const result = await actions.decideApproval({ approvalId, decision, reason, decidedBy: { staffId: STAFF_ID } });
@@ -196,23 +197,6 @@ function createDelivery(rt: LocalRuntime, mode: 'http' | 'actions'): Delivery {
       return result;
     },
   };
-}
-
-function dispatch(actions: ReturnType<typeof createActions>, event: WebhookEvent) {
-  switch (event.type) {
-    case 'order.placed':
-      return actions.placeOrder(event);
-    case 'payment.received':
-      return actions.recordPayment(event);
-    case 'refund.requested':
-      return actions.requestRefund(event);
-    case 'withdrawal.requested':
-      return actions.requestWithdrawal(event);
-    case 'deferral.requested':
-      return actions.requestDeferral(event);
-    case 'provisioning.result':
-      return actions.recordProvisioningResult(event);
-  }
 }
 
 // ——— the scenario's events ———

@@ -33,8 +33,9 @@ export async function runJson(path: string, ses: SesLocal): Promise<Run> {
 }
 
 /** `<local time> <from> → <to>` of one entity's state changes, in order. */
+/** State changes only: a field update (e.g. the billing run moving nextDueDate) keeps the state, from = to. */
 export function changesOf(r: SimulationResult, type: string, id: string): string[] {
-  return r.timeline.filter((e) => e.kind === 'change' && e.entity.type === type && e.entity.id === id).map((e) => `${e.local} ${e.from ?? '∅'} → ${e.to}`);
+  return r.timeline.filter((e) => e.kind === 'change' && e.entity.type === type && e.entity.id === id && e.from !== e.to).map((e) => `${e.local} ${e.from ?? '∅'} → ${e.to}`);
 }
 
 export function change(r: SimulationResult, type: string, id: string, to: string): TimelineEntry | undefined {
