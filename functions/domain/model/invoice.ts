@@ -25,8 +25,12 @@ export const invoiceLineSchema = z.discriminatedUnion('kind', [
     kind: z.literal('third_party'),
     serviceId: idSchema,
     productKind: productKindSchema.refine(isThirdParty, 'must be a third-party product (domain, SSL, licence)'),
+    /** The period the renewal covers; paying it in full extends the service's paidUntil to periodEnd. Absent on older lines. */
+    periodStart: isoDateSchema.optional(),
+    periodEnd: isoDateSchema.optional(),
     amount: nonNegativeMoneySchema,
-  }),
+  }).refine((l) => l.periodStart === undefined || l.periodEnd === undefined || l.periodEnd >= l.periodStart, { path: ['periodEnd'], message: 'must not be before periodStart' })
+    .refine((l) => (l.periodStart === undefined) === (l.periodEnd === undefined), { path: ['periodEnd'], message: 'must be given together with periodStart' }),
   z.object({
     ...lineFields,
     // 0.1 % of the unpaid amount per day of delay (smartape 7.9).

@@ -14,7 +14,8 @@ export const paymentSchema = z.object({
   customerId: idSchema,
   invoiceId: idSchema,
   amount: moneySchema.refine((m) => m.amount > 0, { path: ['amount'], message: 'must be positive' }),
-  method: z.enum(['card', 'bank_transfer', 'paypal', 'webmoney', 'credit_balance']),
+  /** `other`: a method the processor does not name (cash at the office, a voucher); recorded as such, never guessed. */
+  method: z.enum(['card', 'bank_transfer', 'paypal', 'webmoney', 'credit_balance', 'other']),
   /** When the money arrived, which is the payment date (smartape 5.2). */
   receivedAt: utcTimestampSchema,
 });

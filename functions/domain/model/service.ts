@@ -44,6 +44,12 @@ export const serviceSchema = z
     paidUntil: isoDateSchema.optional(),
     /** When the next renewal invoice falls due; the billing run finds the service by it. */
     nextDueDate: isoDateSchema.optional(),
+    /**
+     * The day of the month renewals are anchored to (Jan 31 → Feb 28 → Mar 31): each renewal's due date
+     * is computed from it, clamped to the month's length, never from the previous (clamped) due date.
+     * Absent on services activated before it existed: the billing run derives it on their next renewal.
+     */
+    billingAnchorDay: z.number().int('must be a whole day of the month').min(1, 'must be 1 to 31').max(31, 'must be 1 to 31').optional(),
     suspension: suspensionSchema.optional(),
     endedAt: utcTimestampSchema.optional(),
   })

@@ -4,20 +4,22 @@
  *
  *  - a billable service whose renewal falls due gets its renewal invoice, idempotent by the
  *    deterministic id `<serviceId>-<periodStart>`, so a re-run never bills a period twice, and its
- *    `nextDueDate` moves on by one billing cycle, so the next renewal is found on its own day;
+ *    `nextDueDate` moves on by one billing cycle from the service's anchor day (./renewal.ts), so the
+ *    next renewal is found on its own day;
  *  - every invoice of the day gets its dunning execution, named by the invoice id, so a repeated
  *    start is harmless; except an order's first invoice while order-activation still waits for it.
  */
 import { z } from 'zod';
 import type { AppDeps, TaskHandler } from '../../app/ports';
 import { AlreadyExistsError } from '../../data/errors';
-import { addCalendarDays, addMonths, atLocal, localDateOf } from '../../domain/calendar';
+import { localDateOf } from '../../domain/calendar';
 import { StaleStateError } from '../../domain/errors';
 import { sum } from '../../domain/money';
 import { isoDateSchema, parseWith, terminalStates, utcTimestampSchema, type Invoice, type InvoiceLine, type Service } from '../../domain/model';
 import { CYCLE_MONTHS, isThirdParty } from '../../domain/product';
 import { dueDate, invoiceIssueDate } from '../../domain/rules';
 import { orderIds } from '../order-activation/ids';
+import { anchoredPeriod, deriveAnchorDay } from './renewal';
 import { serviceIdsOf } from './schedule';
 
 type BillingDeps = Pick<AppDeps, 'clock' | 'policy' | 'repo' | 'workflows'>;
@@ -45,19 +47,21 @@ interface RenewalPeriod {
   end: string;
   /** The day after the period: the service's next renewal falls due then. */
   next: string;
+  /** The day of the month renewals are anchored to (./renewal.ts). */
+  anchorDay: number;
 }
 
 /**
- * The period a renewal bills: one billing cycle from the renewal day. The day is the service's
- * `nextDueDate` (that is how dueOn found it), which activation set to the day after the first paid
- * cycle and each renewal moves on to the day after the period it billed, so periods follow each other
- * whether or not the earlier ones were paid. A month end clamps (Jan 31 → Feb 28/29).
+ * The period a renewal bills: from the renewal day to the day before the next one. The day is the
+ * service's `nextDueDate` (that is how dueOn found it), which activation set and each renewal moves on
+ * to the day after the period it billed, so periods follow each other whether or not the earlier ones
+ * were paid. The next due date is the service's anchor day one billing cycle on, clamped to that
+ * month's length (Jan 31 → Feb 28 → Mar 31), so a clamped month never drags the later ones back.
  */
 function renewalPeriod(deps: BillingDeps, service: Service, day: string): RenewalPeriod | undefined {
   if (service.billingCycle === 'one_time') return undefined;
-  const cal = deps.policy.calendar;
-  const next = addMonths(cal, atLocal(cal, day, '12:00'), CYCLE_MONTHS[service.billingCycle]);
-  return { start: day, end: localDateOf(cal, addCalendarDays(cal, next, -1)), next: localDateOf(cal, next) };
+  const anchorDay = deriveAnchorDay(deps.policy.calendar, { ...service, nextDueDate: day }) ?? Number(day.slice(8, 10));
+  return { ...anchoredPeriod(day, anchorDay, CYCLE_MONTHS[service.billingCycle]), anchorDay };
 }
 
 async function issueRenewal(deps: BillingDeps, service: Service, period: RenewalPeriod, day: string): Promise<{ invoice: Invoice; created: boolean }> {
@@ -67,7 +71,7 @@ async function issueRenewal(deps: BillingDeps, service: Service, period: Renewal
   const issuedAt = invoiceIssueDate(deps.policy, deps.clock.now()).at;
   const description = `${service.productCode}${service.domain ? ` (${service.domain})` : ''}, ${period.start} – ${period.end}`;
   const line: InvoiceLine = isThirdParty(service.productKind)
-    ? { kind: 'third_party', description, serviceId: service.id, productKind: service.productKind, amount: service.price }
+    ? { kind: 'third_party', description, serviceId: service.id, productKind: service.productKind, periodStart: period.start, periodEnd: period.end, amount: service.price }
     : { kind: 'service_period', description, serviceId: service.id, periodStart: period.start, periodEnd: period.end, amount: service.price };
   try {
     const invoice = await deps.repo.create(
@@ -108,8 +112,8 @@ async function advanceRenewal(deps: BillingDeps, serviceId: string, invoiceId: s
     try {
       await deps.repo.update('service', serviceId, {
         expectedVersion: service.version,
-        patch: { nextDueDate: period.next },
-        audit: { actor: BILLING_RUN, rule: deps.policy.invoicing.issue.clause, details: { invoiceId, nextDueDate: period.next, billingRun: day } },
+        patch: { nextDueDate: period.next, ...(service.billingAnchorDay === undefined ? { billingAnchorDay: period.anchorDay } : {}) },
+        audit: { actor: BILLING_RUN, rule: deps.policy.invoicing.issue.clause, details: { invoiceId, nextDueDate: period.next, billingAnchorDay: period.anchorDay, billingRun: day } },
       });
       return;
     } catch (error) {

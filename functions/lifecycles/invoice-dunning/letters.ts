@@ -6,7 +6,7 @@ import type { AppDeps } from '../../app/ports';
 import { subtract, type Money } from '../../domain/money';
 import type { Customer, Invoice, Service } from '../../domain/model';
 import type { LatePenalty } from '../../domain/rules';
-import type { ContractEndStep, DunningTimeline } from './schedule';
+import { serviceIdsOf, type ContractEndStep, type DunningTimeline } from './schedule';
 
 export type LetterDeps = Pick<AppDeps, 'policy' | 'provider'>;
 
@@ -45,16 +45,22 @@ export function deferralOffer(deps: LetterDeps, limitAt: string | undefined) {
 }
 
 /**
- * What the unpaid-invoice letters (payment_reminder, invoice_overdue) need beyond the letter head:
- * they always state the suspension the invoice leads to, so they exist only when there is one.
+ * What the unpaid-invoice letters (payment_reminder, invoice_overdue) need beyond the letter head. They
+ * state the suspension the invoice leads to when the terms set one, the expiry of third-party items
+ * renewed only on payment (hostico IV. Preložitev…), or neither (secom: no suspension), never a date
+ * the workflow does not act on. An invoice billing no service (a late penalty) gets a copy instead.
  */
 export function unpaidInvoiceVars(deps: LetterDeps, invoice: Invoice, timeline: DunningTimeline, penalty: LatePenalty | null, deferralLimitAt: string | undefined) {
-  if (!timeline.suspension || !timeline.suspendAt) return undefined;
+  if (serviceIdsOf(invoice).length === 0) return undefined;
+  const thirdParty = deps.policy.dunning.thirdPartyRenewal;
   return {
     invoiceId: invoice.id,
     dueAt: timeline.dueAt,
     amountDue: amountDue(invoice),
-    suspension: { clause: timeline.suspension.suspendAt.clause, graceDays: timeline.suspension.graceDays, at: timeline.suspendAt },
+    ...(timeline.suspension && timeline.suspendAt
+      ? { suspension: { clause: timeline.suspension.suspendAt.clause, graceDays: timeline.suspension.graceDays, at: timeline.suspendAt } }
+      : {}),
+    ...(thirdParty && timeline.expiring.length > 0 ? { expiry: { clause: thirdParty.clause, at: timeline.dueAt, items: timeline.expiring.map(serviceName) } } : {}),
     ...penaltyVars(penalty),
     ...deferralOffer(deps, deferralLimitAt),
     ...paymentUrl(deps, invoice),

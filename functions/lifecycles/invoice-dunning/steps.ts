@@ -14,7 +14,7 @@ import type { AppDeps } from '../../app/ports';
 import { TaskNoLongerWaitingError } from '../../app/errors';
 import { AlreadyExistsError } from '../../data/errors';
 import { addBusinessDays, addCalendarDays, atLocal, compareInstants, endOfLocalDay, localDateOf } from '../../domain/calendar';
-import { ValidationError } from '../../domain/errors';
+import { StaleStateError, ValidationError } from '../../domain/errors';
 import { sum } from '../../domain/money';
 import { OPEN_INVOICE_STATES, type Customer, type Deferral, type Invoice, type Payment, type Service } from '../../domain/model';
 import { decideDeferral, dueDate, latePenalty, reactivationAt, type LatePenalty } from '../../domain/rules';
@@ -219,8 +219,8 @@ export async function sendReminder(deps: DunningDeps, input: ActionInput) {
     const unpaid = unpaidInvoiceVars(deps, invoice, timeline, penalty, deferralLimit(deps, loaded));
     const head = letterHead(deps, customer);
     const id = `invoice#${invoice.id}#reminder#${n}`;
-    // payment_reminder states the suspension the invoice leads to; an invoice that leads to none (secom,
-    // a domain-only invoice) is reminded with a copy of the invoice and its due date instead.
+    // payment_reminder states what the invoice leads to (a suspension, an expiry, or neither: secom); only
+    // an invoice billing no service (a late penalty) is reminded with a copy of the invoice instead.
     if (unpaid) await deps.mailer.send({ id, template: 'payment_reminder', language: customer.language, to: customer.email, vars: { ...head, ...unpaid, reminderNumber: n } });
     else await deps.mailer.send({ id, template: 'invoice_issued', language: customer.language, to: customer.email, vars: { ...head, ...invoiceIssuedVars(deps, invoice, timeline) } });
   }
@@ -554,6 +554,62 @@ async function reactivationWait(deps: DunningDeps, invoice: Invoice): Promise<st
   return (await reactivationCandidates(deps, invoice)).length > 0 ? at.at : undefined;
 }
 
+/** The periods an invoice's lines bill for one service (a third-party line without a period bills none). */
+function periodsOf(invoice: Invoice, serviceId: string): { start: string; end: string }[] {
+  return invoice.lines.flatMap((l) =>
+    (l.kind === 'service_period' || l.kind === 'third_party') && l.serviceId === serviceId && l.periodStart !== undefined && l.periodEnd !== undefined
+      ? [{ start: l.periodStart, end: l.periodEnd }]
+      : [],
+  );
+}
+
+const PAID_THROUGH_STATES: readonly string[] = ['active', 'suspended', 'expired'];
+
+/**
+ * Moves each service's paid-through date (`paidUntil`) to the end of the periods paid in full that
+ * follow it without a gap: this invoice's period, and a later one paid earlier that was waiting for it.
+ * A partially paid invoice moves nothing (it is not `paid`); an earlier period paid late never moves
+ * the date back. Versioned writes: a service changed meanwhile is re-read and decided again.
+ */
+async function extendPaidUntil(deps: DunningDeps, invoice: Invoice): Promise<{ serviceId: string; paidUntil: string }[]> {
+  const cal = deps.policy.calendar;
+  const paid = (await deps.repo.customerTimeline(invoice.customerId))
+    .filter((e) => e.type === 'invoice')
+    .map((e) => e.record as Invoice)
+    .filter((i) => i.state === 'paid' && i.kind !== 'credit_note');
+  const extended: { serviceId: string; paidUntil: string }[] = [];
+  for (const serviceId of serviceIdsOf(invoice)) {
+    const own = periodsOf(invoice, serviceId);
+    if (own.length === 0) continue;
+    const periods = [...own, ...paid.filter((i) => i.id !== invoice.id).flatMap((i) => periodsOf(i, serviceId))].sort((a, b) => a.start.localeCompare(b.start));
+    const thirdParty = invoice.lines.some((l) => l.kind === 'third_party' && l.serviceId === serviceId);
+    const clause = (thirdParty ? deps.policy.dunning.thirdPartyRenewal?.clause : undefined) ?? deps.policy.order.advancePayment?.clause ?? deps.policy.invoicing.issue.clause;
+    for (let attempt = 1; ; attempt += 1) {
+      const service = await deps.repo.find('service', serviceId);
+      if (!service || !PAID_THROUGH_STATES.includes(service.state)) break;
+      // Without a paid-through date (a free trial) the paid chain starts at this invoice's first period.
+      let through = service.paidUntil ?? localDateOf(cal, addCalendarDays(cal, atLocal(cal, own[0]!.start, '12:00'), -1));
+      for (const p of periods) {
+        const dayAfter = localDateOf(cal, addCalendarDays(cal, atLocal(cal, through, '12:00'), 1));
+        if (p.start <= dayAfter && p.end > through) through = p.end;
+      }
+      if (service.paidUntil !== undefined && through <= service.paidUntil) break;
+      try {
+        await deps.repo.update('service', serviceId, {
+          expectedVersion: service.version,
+          patch: { paidUntil: through },
+          audit: audit(clause, { invoiceId: invoice.id, paidUntil: through, ...(service.paidUntil ? { previous: service.paidUntil } : {}) }),
+        });
+        extended.push({ serviceId, paidUntil: through });
+        break;
+      } catch (error) {
+        if (!(error instanceof StaleStateError) || attempt >= 3) throw error;
+      }
+    }
+  }
+  return extended;
+}
+
 /**
  * A payment ended dunning: renew third-party items that expired (renewed only on payment), bring back
  * what the reactivation rule allows, say so, and bill the late penalty where the policy has one.
@@ -601,10 +657,12 @@ export async function settlePayment(deps: DunningDeps, input: { invoiceId: strin
     });
   }
 
+  // After the reactivation check above, which reads each service's last history event.
+  const paidThrough = await extendPaidUntil(deps, invoice);
   const dueAt = dueInstant(deps.policy, invoice);
   const paidAt = invoice.paidAt ?? now(deps);
   const penalty = await penaltySoFar(deps, invoice, dueAt, paidAt);
   const penaltyInvoice = await chargeLatePenalty(deps, invoice, customer, penalty);
-  return { renewed, reactivated, ...(penaltyInvoice ? { penaltyInvoiceId: penaltyInvoice } : {}) };
+  return { renewed, reactivated, paidThrough, ...(penaltyInvoice ? { penaltyInvoiceId: penaltyInvoice } : {}) };
 }
 

@@ -14,6 +14,7 @@ import {
 } from './rules';
 import {
   amount,
+  clause,
   deferralOffer,
   endRule,
   httpsUrl,
@@ -37,40 +38,80 @@ const suspension = suspensionRule.extend({ at: instant });
 /** The last step (deletion or termination) and when it happens. */
 const finalStep = endRule.extend({ at: instant });
 
+/**
+ * Third-party items (domain, SSL, licence) on the invoice are renewed only on payment: they expire at
+ * the due date, without grace (hostico IV. Preložitev…).
+ */
+const expiry = z.object({ clause, at: instant, items: z.array(text).min(1) });
+
+/**
+ * `suspension` is present only when the terms suspend the invoice's services for non-payment; without
+ * it the letter says so (secom's terms set none) and states what does happen instead: an `expiry` of
+ * third-party items at the due date, or nothing but the amount remaining owed.
+ */
 const unpaidInvoice = letterVars.extend({
   invoiceId: id,
   dueAt: instant,
   amountDue: positiveAmount,
-  suspension,
+  suspension: suspension.optional(),
+  expiry: expiry.optional(),
   penalty: penaltyRule.optional(),
   deferral: deferralOffer.optional(),
   paymentUrl: httpsUrl.optional(),
 });
 type UnpaidInvoice = z.infer<typeof unpaidInvoice>;
 
+function expirySentence(e: z.infer<typeof expiry>, f: Formatter): string {
+  const items = e.items.join(', ');
+  return f.language === 'sl'
+    ? `V skladu s točko ${e.clause} naših pogojev poslovanja storitve tretjih ponudnikov (${items}) podaljšamo le ob plačilu: če račun ni plačan, njihova veljavnost poteče ${f.dateTime(e.at)}, brez dodatnega roka.`
+    : `Under clause ${e.clause} of our terms, third-party items (${items}) are renewed only on payment: unless the invoice is paid, they expire on ${f.dateTime(e.at)}, without grace.`;
+}
+
+/** What happens when nothing is suspended: said plainly, with no date the workflow does not act on. */
+function noSuspensionSentence(v: UnpaidInvoice, f: Formatter): string {
+  if (v.expiry) {
+    return f.language === 'sl'
+      ? 'Zaradi tega računa ne bomo začasno ustavili nobene storitve; nepodaljšane storitve preprosto potečejo.'
+      : 'No service is suspended for this invoice; items that are not renewed simply expire.';
+  }
+  return f.language === 'sl'
+    ? 'Naši pogoji poslovanja ne predvidevajo začasne ustavitve storitve zaradi zamude s plačilom: storitev deluje naprej, neplačani znesek pa ostaja dolgovan.'
+    : 'Our terms set no suspension of the service for late payment: the service keeps running, and the unpaid amount remains owed.';
+}
+
+function payItem(v: UnpaidInvoice, f: Formatter): string {
+  const sl = f.language === 'sl';
+  if (v.suspension) {
+    return sl
+      ? `Plačajte ${f.money(v.amountDue)} do ${f.dateTime(v.suspension.at)}, pa bo storitev delovala naprej.`
+      : `Pay ${f.money(v.amountDue)} by ${f.dateTime(v.suspension.at)} to keep the service running.`;
+  }
+  if (v.expiry) {
+    return sl
+      ? `Plačajte ${f.money(v.amountDue)} do ${f.dateTime(v.expiry.at)}, da podaljšamo ${v.expiry.items.join(', ')}; če plačate pozneje, jih podaljšamo ob prejemu plačila.`
+      : `Pay ${f.money(v.amountDue)} by ${f.dateTime(v.expiry.at)} to renew ${v.expiry.items.join(', ')}; a later payment renews them when it arrives.`;
+  }
+  return sl ? `Plačajte ${f.money(v.amountDue)} čim prej.` : `Pay ${f.money(v.amountDue)} as soon as you can.`;
+}
+
 function unpaidInvoiceBlocks(v: UnpaidInvoice, f: Formatter) {
   const sl = f.language === 'sl';
+  const facts: (readonly [string, string])[] = [
+    [sl ? 'Račun' : 'Invoice', v.invoiceId],
+    [sl ? 'Znesek za plačilo' : 'Amount due', f.money(v.amountDue)],
+    [sl ? 'Rok plačila' : 'Due date', f.dateTime(v.dueAt)],
+  ];
+  if (v.suspension) facts.push([sl ? 'Začasna ustavitev, če račun ne bo plačan' : 'Suspension if still unpaid', f.dateTime(v.suspension.at)]);
+  if (v.expiry) facts.push([sl ? 'Potek veljavnosti, če račun ne bo plačan' : 'Expiry if still unpaid', f.dateTime(v.expiry.at)]);
   return [
-    {
-      facts: [
-        [sl ? 'Račun' : 'Invoice', v.invoiceId],
-        [sl ? 'Znesek za plačilo' : 'Amount due', f.money(v.amountDue)],
-        [sl ? 'Rok plačila' : 'Due date', f.dateTime(v.dueAt)],
-        [sl ? 'Začasna ustavitev, če račun ne bo plačan' : 'Suspension if still unpaid', f.dateTime(v.suspension.at)],
-      ] as const,
-    },
-    { p: suspensionSentence(v.suspension, f) },
+    { facts },
+    v.suspension && { p: suspensionSentence(v.suspension, f) },
+    v.expiry && { p: expirySentence(v.expiry, f) },
+    !v.suspension && { p: noSuspensionSentence(v, f) },
     v.penalty && { p: penaltySentence(v.penalty, f) },
     { p: whatYouCanDo(f) },
-    {
-      list: [
-        sl
-          ? `Plačajte ${f.money(v.amountDue)} do ${f.dateTime(v.suspension.at)}, pa bo storitev delovala naprej.`
-          : `Pay ${f.money(v.amountDue)} by ${f.dateTime(v.suspension.at)} to keep the service running.`,
-        ...(v.deferral ? [deferralItem(v.deferral, f)] : []),
-        alreadyPaidItem(f),
-      ],
-    },
+    { list: [payItem(v, f), ...(v.deferral ? [deferralItem(v.deferral, f)] : []), alreadyPaidItem(f)] },
     payAction(f, v.paymentUrl),
   ];
 }

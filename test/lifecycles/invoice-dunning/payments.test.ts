@@ -55,7 +55,7 @@ describe('a payment in the grace period', () => {
     expect(await stateOf(s, 'invoice', s.invoiceId)).toBe('paid');
     expect(await stateOf(s, 'service', s.serviceIds[0]!)).toBe('active');
     expect(await ids(s)).toEqual(['issued', 'reminder#1', 'overdue', 'reminder#2']);
-    expect((await s.rt.repo.history('service', s.serviceIds[0]!)).map((e) => e.to)).toEqual(['pending', 'active']);
+    expect((await s.rt.repo.history('service', s.serviceIds[0]!)).filter((e) => e.from !== e.to).map((e) => e.to)).toEqual(['pending', 'active']);
   });
 
   it('smartape has no grace (2.2.5): the day after the due date the service is already suspended', async () => {
@@ -70,7 +70,7 @@ describe('a payment in the grace period', () => {
     expect(await stateOf(s, 'service', s.serviceIds[0]!)).toBe('active');
     await pay(s, 10_000);
     expect(await stateOf(s, 'invoice', s.invoiceId)).toBe('paid');
-    expect((await s.rt.repo.history('service', s.serviceIds[0]!)).map((e) => e.to)).toEqual(['pending', 'active']);
+    expect((await s.rt.repo.history('service', s.serviceIds[0]!)).filter((e) => e.from !== e.to).map((e) => e.to)).toEqual(['pending', 'active']);
     expect((await execution(s)).status).toBe('SUCCEEDED');
   });
 });
