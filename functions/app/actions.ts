@@ -12,11 +12,13 @@
  */
 import { z } from 'zod';
 import { formatMoney, moneySchema } from '../domain/money';
-import type { Approval, AuditEvent, Customer, EntityType } from '../domain/model';
+import { NotFoundError } from '../domain/errors';
+import { entityTypeSchema, type Approval, type AuditEvent, type Customer, type EntityType } from '../domain/model';
 import type { SentMail } from '../data/side-effect-ledger';
 import type { TimelineEntry as RecordEntry } from '../data/repository';
-import type { DecisionResult, HostcycleActions } from '../http/routes';
-import type { PendingApproval, TimelinePage } from '../http/schemas/staff';
+import type { DecisionResult, HostcycleActions, ResendResult } from '../http/routes';
+import type { PendingApproval, TimelinePage, UndeliverableNotificationView } from '../http/schemas/staff';
+import type { UndeliverableNotification } from '../notifications/ports';
 import * as invoiceDunning from '../lifecycles/invoice-dunning/intake';
 import * as orderActivation from '../lifecycles/order-activation/intake';
 import * as refund from '../lifecycles/refund/intake';
@@ -24,9 +26,15 @@ import * as withdrawal from '../lifecycles/withdrawal/intake';
 import { ApprovalClosedError } from './errors';
 import type { AppDeps, WorkflowName } from './ports';
 
-/** Where the timeline finds the e-mails a customer was sent (the side-effect ledger's mailbox index). */
+/**
+ * Where the timeline finds the e-mails a customer was sent (the side-effect ledger's mailbox index),
+ * and the staff list the e-mails SES refused for good.
+ */
 export interface MailLog {
   sentTo(recipient: string): Promise<SentMail[]>;
+  listUndeliverable(): Promise<UndeliverableNotification[]>;
+  /** The ledger state of a notification id, or null when it was never tried. */
+  stateOf(id: string): Promise<string | null>;
 }
 
 type StaffTimelineEntry = TimelinePage['entries'][number];
@@ -109,17 +117,59 @@ export function createActions(deps: AppDeps, mailLog: MailLog): HostcycleActions
 
   function mailEntry(mail: SentMail): Keyed {
     const [type = 'notification', id = mail.id] = mail.id.split('#');
+    const resent = mail.resend === undefined ? '' : `; re-sent by ${mail.resend.decidedBy} after SES refused it: ${mail.resend.reason}`;
     const entry: StaffTimelineEntry = {
       at: mail.sentAt,
       kind: 'email',
       entity: { type, id },
-      summary: `e-mail "${mail.subject}" (${mail.template}, ${mail.language}) to ${mail.to}`,
-      from: null,
+      summary: `e-mail "${mail.subject}" (${mail.template}, ${mail.language}) to ${mail.to}${resent}`,
+      from: mail.resend === undefined ? null : 'undeliverable',
       to: 'sent',
-      actor: { type: 'system', id: 'mailer' },
+      actor: mail.resend === undefined ? { type: 'system', id: 'mailer' } : { type: 'staff', id: mail.resend.decidedBy },
       rule: null,
     };
     return { entry, uid: mail.id };
+  }
+
+  function undeliverableEntry(mail: UndeliverableNotification): Keyed {
+    const [type = 'notification', id = mail.id] = mail.id.split('#');
+    const entry: StaffTimelineEntry = {
+      at: mail.error.failedAt,
+      kind: 'email',
+      entity: { type, id },
+      summary: `e-mail "${mail.subject}" (${mail.template}, ${mail.language}) to ${mail.to} undeliverable: SES ${mail.error.name}: ${mail.error.message}`,
+      from: null,
+      to: 'undeliverable',
+      actor: { type: 'system', id: 'mailer' },
+      rule: null,
+    };
+    return { entry, uid: `${mail.id}#undeliverable` };
+  }
+
+  /** The customer a notification is about, through the record its id names (`invoice#INV-7#…` → the invoice's customer). */
+  async function customerOfNotification(notificationId: string): Promise<Customer | undefined> {
+    const [type, entityId] = notificationId.split('#');
+    const entityType = entityTypeSchema.safeParse(type);
+    if (!entityType.success || entityId === undefined || entityId === '') return undefined;
+    const record = (await deps.repo.find(entityType.data, entityId)) as { id: string; customerId?: string } | undefined;
+    if (record === undefined) return undefined;
+    const customerId = entityType.data === 'customer' ? record.id : record.customerId;
+    return customerId === undefined ? undefined : deps.repo.find('customer', customerId);
+  }
+
+  function undeliverableView(mail: UndeliverableNotification, customer: Customer | undefined): UndeliverableNotificationView {
+    const [entity = 'notification', entityId = mail.id] = mail.id.split('#');
+    return {
+      notificationId: mail.id,
+      subject: { entity, entityId },
+      customer: customer === undefined ? null : { customerId: customer.id, displayName: displayName(customer), email: customer.email },
+      template: mail.template,
+      language: mail.language,
+      refusedAddress: mail.to,
+      emailSubject: mail.subject,
+      error: { name: mail.error.name, message: mail.error.message },
+      failedAt: mail.error.failedAt,
+    };
   }
 
   async function workflowEntries(records: RecordEntry[]): Promise<Keyed[]> {
@@ -217,6 +267,9 @@ export function createActions(deps: AppDeps, mailLog: MailLog): HostcycleActions
       const entries: Keyed[] = [
         ...records.flatMap((r) => (r.type === 'auditEvent' ? [auditEntry(r.record, byId)] : [])),
         ...(await mailLog.sentTo(customer.email)).map(mailEntry),
+        ...(await mailLog.listUndeliverable())
+          .filter((mail) => byId.has(mail.id.split('#').slice(0, 2).join('#')) || mail.id.startsWith(`customer#${customerId}#`))
+          .map(undeliverableEntry),
         ...(await workflowEntries(records)),
       ];
       const sinceMs = since === undefined ? undefined : Date.parse(since);
@@ -233,6 +286,60 @@ export function createActions(deps: AppDeps, mailLog: MailLog): HostcycleActions
         entries: page.map(({ entry }) => entry),
         nextCursor: ordered.length > limit && last !== undefined ? encodeCursor(last.key) : null,
       };
+    },
+
+    async listUndeliverableNotifications({ customerId, limit, cursor }) {
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      const position = (m: UndeliverableNotification) => `${m.error.failedAt}|${m.id}`;
+      const all = (await mailLog.listUndeliverable()).filter((m) => after === undefined || position(m) > after);
+      const views: UndeliverableNotificationView[] = [];
+      let last: UndeliverableNotification | undefined;
+      let more = false;
+      for (const mail of all) {
+        const customer = await customerOfNotification(mail.id);
+        if (customerId !== undefined && customer?.id !== customerId) continue;
+        if (views.length === limit) {
+          more = true;
+          break;
+        }
+        views.push(undeliverableView(mail, customer));
+        last = mail;
+      }
+      return { items: views, nextCursor: more && last !== undefined ? encodeCursor(position(last)) : null };
+    },
+
+    async resendNotification({ notificationId, reason, decidedBy }): Promise<ResendResult> {
+      const resend = deps.mailer.resend;
+      if (resend === undefined) throw new Error('this mailer cannot re-send notifications');
+      const customer = await customerOfNotification(notificationId);
+      if (customer === undefined) {
+        const state = await mailLog.stateOf(notificationId);
+        if (state === null) throw new NotFoundError(`notification ${notificationId} does not exist`);
+        if (state !== 'undeliverable') return { outcome: 'not_undeliverable', state };
+        throw new NotFoundError(`the customer of notification ${notificationId} cannot be found, so it has no current address`);
+      }
+      const outcome = await resend.call(deps.mailer, notificationId, { to: customer.email, decidedBy: decidedBy.staffId, reason });
+      switch (outcome.status) {
+        case 'not_undeliverable':
+          if (outcome.state === null) throw new NotFoundError(`notification ${notificationId} does not exist`);
+          return { outcome: 'not_undeliverable', state: outcome.state };
+        case 'undeliverable':
+          return { outcome: 'refused', sesError: { name: outcome.error.name, message: outcome.error.message } };
+        case 'sent':
+          return {
+            outcome: 'sent',
+            notification: {
+              notificationId,
+              status: 'sent',
+              to: outcome.to,
+              previousTo: outcome.previousTo,
+              messageId: outcome.messageId,
+              resentBy: decidedBy,
+              resentAt: deps.clock.now().toISOString(),
+              reason,
+            },
+          };
+      }
     },
   };
 }

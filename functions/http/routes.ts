@@ -15,6 +15,11 @@ import {
   approvalParamsSchema,
   decidedApprovalSchema,
   decisionRequestSchema,
+  notificationNotUndeliverableSchema,
+  notificationParamsSchema,
+  notificationRefusedAgainSchema,
+  resendRequestSchema,
+  resentNotificationSchema,
   timelinePageSchema,
   timelineParamsSchema,
   timelineQuerySchema,
@@ -24,8 +29,13 @@ import {
   type DecidedApproval,
   type DecisionRequest,
   type StaffActor,
+  type ResentNotification,
   type TimelinePage,
   type TimelineQuery,
+  type UndeliverableListQuery,
+  type UndeliverablePage,
+  undeliverableListQuerySchema,
+  undeliverablePageSchema,
 } from './schemas/staff';
 import {
   webhookAcceptedSchema,
@@ -40,6 +50,13 @@ export type DecisionResult =
   /** Somebody decided first, or the wait timed out: nothing was changed. */
   | { outcome: 'closed'; approval: Omit<ApprovalClosed, 'error'> };
 
+export type ResendResult =
+  | { outcome: 'sent'; notification: ResentNotification }
+  /** The notification is not undeliverable (sent, being sent, released): nothing was changed. */
+  | { outcome: 'not_undeliverable'; state: string }
+  /** SES refused the re-send for good too: it stays undeliverable with this error. */
+  | { outcome: 'refused'; sesError: { name: string; message: string } };
+
 /** The domain actions behind the routes. Each is idempotent by the business id in its input. */
 export interface HostcycleActions {
   placeOrder(event: WebhookEventOf<'order.placed'>): Promise<IntakeReceipt>;
@@ -53,6 +70,10 @@ export interface HostcycleActions {
   decideApproval(command: { approvalId: string; decidedBy: StaffActor } & DecisionRequest): Promise<DecisionResult>;
   /** Throws NotFoundError for an unknown customer. */
   customerTimeline(query: { customerId: string } & TimelineQuery): Promise<TimelinePage>;
+  /** E-mails SES refused for good that no one has re-sent yet, oldest failure first. */
+  listUndeliverableNotifications(query: UndeliverableListQuery): Promise<UndeliverablePage>;
+  /** Throws NotFoundError for a notification id that was never sent or tried. */
+  resendNotification(command: { notificationId: string; reason: string; decidedBy: StaffActor }): Promise<ResendResult>;
 }
 
 /** What the routes need besides the domain actions. */
@@ -162,6 +183,57 @@ export const customerTimelineRoute = defineRoute({
     reply(200, await deps.actions.customerTimeline({ customerId: params.customerId, ...query })),
 });
 
+export const listUndeliverableNotificationsRoute = defineRoute({
+  method: 'GET',
+  path: '/staff/notifications/undeliverable',
+  operationId: 'listUndeliverableNotifications',
+  summary: 'List e-mails SES refused for good',
+  description:
+    'Notifications SES refused permanently (MessageRejected, sending paused, …) and no one has re-sent yet, oldest first, ' +
+    'with the customer, the template, the SES error and when it happened. The lifecycle went on without them; ' +
+    'fix the cause (e.g. correct the customer\'s address) and re-send.',
+  tags: ['staff'],
+  auth: 'staff',
+  query: undeliverableListQuerySchema,
+  responses: { 200: { description: 'One page of undeliverable notifications.', schema: undeliverablePageSchema } },
+  handler: async ({ query }, deps) => reply(200, await deps.actions.listUndeliverableNotifications(query)),
+});
+
+export const resendNotificationRoute = defineRoute({
+  method: 'POST',
+  path: '/staff/notifications/{notificationId}/resend',
+  operationId: 'resendNotification',
+  summary: 'Re-send an undeliverable e-mail',
+  description:
+    'Re-renders the stored notification and sends it once to the customer\'s current address. The decider is the ' +
+    'authenticated staff member; it is recorded with the time and the reason. Encode `#` in the id as `%23`.',
+  tags: ['staff'],
+  auth: 'staff',
+  params: notificationParamsSchema,
+  body: resendRequestSchema,
+  responses: {
+    200: { description: 'Sent; the notification is no longer undeliverable.', schema: resentNotificationSchema },
+    409: { description: 'The notification is not undeliverable (already sent or being sent); nothing was changed.', schema: notificationNotUndeliverableSchema },
+    422: { description: 'SES refused the re-send for good as well; it stays undeliverable with the new error.', schema: notificationRefusedAgainSchema },
+  },
+  domainErrors: { 404: 'No notification has this id.' },
+  handler: async ({ params, body, principal }, deps) => {
+    const result = await deps.actions.resendNotification({
+      notificationId: params.notificationId,
+      reason: body.reason,
+      decidedBy: { staffId: principal.staffId, ...(principal.email === undefined ? {} : { email: principal.email }) },
+    });
+    switch (result.outcome) {
+      case 'sent':
+        return reply(200, result.notification);
+      case 'not_undeliverable':
+        return reply(409, { error: 'NotificationNotUndeliverable', notificationId: params.notificationId, state: result.state });
+      case 'refused':
+        return reply(422, { error: 'NotificationRefusedAgain', notificationId: params.notificationId, sesError: result.sesError });
+    }
+  },
+});
+
 export const healthRoute = defineRoute({
   method: 'GET',
   path: '/health',
@@ -178,6 +250,8 @@ export const routeSpecs = [
   listPendingApprovalsRoute,
   decideApprovalRoute,
   customerTimelineRoute,
+  listUndeliverableNotificationsRoute,
+  resendNotificationRoute,
   healthRoute,
 ] as const;
 

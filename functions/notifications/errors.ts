@@ -1,6 +1,7 @@
 /**
  * Errors of the notification side effect. Their names are what the workflows' `Retry` and `Catch`
- * match on (see functions/domain/errors.ts).
+ * match on (see functions/domain/errors.ts). A permanent SES refusal is not an error here: the mailer
+ * records the notification as undeliverable for staff and returns `{ status: 'undeliverable' }`.
  */
 import { HostcycleError } from '../domain/errors';
 
@@ -15,19 +16,6 @@ export class EmailSendError extends HostcycleError {
     options: { cause: unknown },
   ) {
     super(`sending notification ${notificationId} failed; the claim was released and the step can be retried`, options);
-  }
-}
-
-/**
- * SES refused the e-mail for a reason a retry cannot fix (unverified sender, paused account, rejected
- * message). The claim was released, so once a person fixes the cause the step can run again.
- */
-export class EmailRejectedError extends HostcycleError {
-  constructor(
-    readonly notificationId: string,
-    options: { cause: unknown },
-  ) {
-    super(`SES rejected notification ${notificationId}; a retry will not help until the cause is fixed`, options);
   }
 }
 

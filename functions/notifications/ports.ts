@@ -3,8 +3,9 @@
  * implementation lives with the other access patterns; this module only states the contract the
  * mailer relies on.
  *
- * One record per deterministic side-effect id, in one of three states: in progress (claimed, with a
- * lease), done, or released (the attempt failed and nothing happened as far as we know).
+ * One record per deterministic side-effect id, in one of four states: in progress (claimed, with a
+ * lease), done, released (the attempt failed and nothing happened as far as we know), or
+ * undeliverable (the provider refused it for good; terminal until staff re-send it).
  */
 export type ClaimOutcome =
   /** The caller now holds the claim and must end it with `complete` or `release`. */
@@ -12,7 +13,9 @@ export type ClaimOutcome =
   /** Another attempt holds a claim whose lease has not run out: it may be sending right now. */
   | 'in_progress'
   /** The effect already happened; do nothing. */
-  | 'done';
+  | 'done'
+  /** The provider refused the effect for good; only a staff re-send (`beginResend`) moves it on. */
+  | 'undeliverable';
 
 export interface ClaimDetails {
   /** What the effect is, for the customer's timeline and for whoever investigates a stuck claim. */
@@ -21,6 +24,10 @@ export interface ClaimDetails {
   language: string;
   to: string;
   subject: string;
+  /** The template variables as given, so staff can re-render and re-send an undeliverable e-mail. */
+  vars?: Record<string, unknown>;
+  /** Set when staff re-send an undeliverable e-mail: who decided it and why. */
+  resend?: ResendDecision;
   /** UTC ISO-8601, from the injected clock. */
   claimedAt: string;
   /**
@@ -42,6 +49,31 @@ export interface SideEffectFailure {
   failedAt: string;
 }
 
+/** A staff member's re-send of an undeliverable e-mail: who decided it, why, and when. */
+export interface ResendDecision {
+  decidedBy: string;
+  reason: string;
+  decidedAt: string;
+}
+
+/** A notification the provider refused for good, as the staff list shows it. */
+export interface UndeliverableNotification {
+  id: string;
+  template: string;
+  language: string;
+  /** The address SES refused. */
+  to: string;
+  subject: string;
+  vars: Record<string, unknown>;
+  error: SideEffectFailure;
+}
+
+export type ResendClaimOutcome =
+  /** The caller now holds the claim (undeliverable → in progress) and must end it with `complete` or `reject`. */
+  | { status: 'claimed'; previous: UndeliverableNotification }
+  /** No record, or it is not undeliverable (sent, in progress, released): nothing was changed. */
+  | { status: 'not_undeliverable'; state: string | null };
+
 export interface SideEffectLedger {
   /**
    * Atomically (one conditional write): no record, a released record, or an in-progress record whose
@@ -53,4 +85,18 @@ export interface SideEffectLedger {
   complete(id: string, result: SideEffectResult): Promise<void>;
   /** Gives the claim up so the next attempt can take it at once; keeps the error for the record. */
   release(id: string, error: SideEffectFailure): Promise<void>;
+  /**
+   * The provider refused the effect for good: in progress → undeliverable (terminal), keeping the error.
+   * Later `begin`s answer `undeliverable` and never send again. Idempotent.
+   */
+  reject(id: string, details: ClaimDetails, error: SideEffectFailure): Promise<void>;
+  /** The record's state (`in_progress`, `done`, `released`, `undeliverable`), or null when there is none. */
+  stateOf(id: string): Promise<string | null>;
+  /** The stored undeliverable record, or undefined when the id is not undeliverable. */
+  undeliverable(id: string): Promise<UndeliverableNotification | undefined>;
+  /**
+   * Atomically moves an undeliverable record back to in progress for a staff re-send, with the new
+   * details (recipient, lease) and the decision; only one caller can win.
+   */
+  beginResend(id: string, details: ClaimDetails, decision: ResendDecision): Promise<ResendClaimOutcome>;
 }

@@ -23,6 +23,8 @@ const STAFF_ROUTES = [
   ['GET', '/staff/approvals', undefined],
   ['POST', '/staff/approvals/apr-1/decision', { decision: 'approve', reason: 'known customer' }],
   ['GET', '/staff/customers/CUS-77/timeline', undefined],
+  ['GET', '/staff/notifications/undeliverable', undefined],
+  ['POST', `/staff/notifications/${encodeURIComponent('invoice#INV-7#reminder#1')}/resend`, { reason: 'address corrected' }],
 ] as const;
 
 describe('staff authentication', () => {
@@ -194,5 +196,45 @@ describe('on AWS, behind the API Gateway JWT authorizer', () => {
     const res = await decide(gatewayEvent({ jwt: { claims: { sub: 'staff-cognito-42' }, scopes: ['hostcycle/read-only'] } }));
 
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('POST /staff/notifications/{notificationId}/resend', () => {
+  const path = `/staff/notifications/${encodeURIComponent('invoice#INV-7#reminder#1')}/resend`;
+
+  it('passes the decoded id, the reason and the authenticated decider to the domain', async () => {
+    const res = await api.staff(path, { method: 'POST', body: { reason: 'address corrected' }, token: api.staffToken({ sub: 'staff-marko' }) });
+
+    expect(res.status).toBe(200);
+    expect(api.domain.callsOf('resendNotification')).toEqual([{ notificationId: 'invoice#INV-7#reminder#1', reason: 'address corrected', decidedBy: { staffId: 'staff-marko' } }]);
+  });
+
+  it('answers 409 and names the state when the notification is not undeliverable', async () => {
+    api.domain.override('resendNotification', async () => ({ outcome: 'not_undeliverable', state: 'done' }));
+
+    const res = await api.staff(path, { method: 'POST', body: { reason: 'address corrected' } });
+
+    expect(res.status).toBe(409);
+    expect(await jsonOf(res)).toEqual({ error: 'NotificationNotUndeliverable', notificationId: 'invoice#INV-7#reminder#1', state: 'done' });
+  });
+
+  it.each([
+    ['a reason too short', { reason: 'ok' }, 'reason'],
+    ['no reason', {}, 'reason'],
+    ['a recipient chosen by the caller', { reason: 'address corrected', to: 'someone@example.com' }, 'to'],
+  ])('answers 400 naming the field for %s, and calls nothing', async (_case, body, field) => {
+    const res = await api.staff(path, { method: 'POST', body });
+
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await jsonOf(res))).toContain(field);
+    expect(api.domain.calls).toHaveLength(0);
+  });
+
+  it('answers 400 naming the field for a bad list query', async () => {
+    const res = await api.staff('/staff/notifications/undeliverable?limit=0');
+
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await jsonOf(res))).toContain('limit');
+    expect(api.domain.calls).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@ import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../functions/domain/clock';
 import { ValidationError } from '../../functions/domain/errors';
-import { EmailRejectedError, EmailSendError, NotificationInProgressError } from '../../functions/notifications/errors';
+import { EmailSendError, NotificationInProgressError } from '../../functions/notifications/errors';
 import { createMailer, DEFAULT_LEASE_MS, NOTIFICATION_ID_TAG, type Mailer, type SendRequest } from '../../functions/notifications/mailer';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local';
 import { startSesLocal, type SesLocal } from '../../infra/local/ses-local';
@@ -132,15 +132,18 @@ describe('mailer', () => {
     expect(ledger.records.get(reminder.id)).toMatchObject({ state: 'done', result: { providerId: mails[0]?.messageId } });
   });
 
-  it('releases the claim and reports a rejection that a retry cannot fix as EmailRejectedError', async () => {
-    vi.spyOn(ses, 'send').mockRejectedValueOnce(sesError('MessageRejected'));
+  it('records a rejection that a retry cannot fix as undeliverable, returns it instead of throwing, and never calls SES for it again', async () => {
+    const send = vi.spyOn(ses, 'send').mockRejectedValueOnce(sesError('MessageRejected'));
 
-    await expect(mailer.send(reminder)).rejects.toBeInstanceOf(EmailRejectedError);
-    expect(ledger.records.get(reminder.id)).toMatchObject({ state: 'released', error: { name: 'MessageRejected' } });
+    const outcome = await mailer.send(reminder);
+    expect(outcome).toEqual({ status: 'undeliverable', error: { name: 'MessageRejected', message: 'MessageRejected (injected)', failedAt: '2026-12-03T08:00:00.000Z' } });
+    expect(ledger.records.get(reminder.id)).toMatchObject({ state: 'undeliverable', error: { name: 'MessageRejected' }, details: { vars: { reminderNumber: 2 } } });
     expect(await mailsFor(reminder.id)).toHaveLength(0);
 
-    expect((await mailer.send(reminder)).status).toBe('sent');
-    expect(await mailsFor(reminder.id)).toHaveLength(1);
+    clock.advance(DEFAULT_LEASE_MS + 1);
+    expect(await mailer.send(reminder)).toEqual(outcome);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(await mailsFor(reminder.id)).toHaveLength(0);
   });
 
   it('waits while a crashed attempt’s claim is leased, then takes it over and sends', async () => {

@@ -113,3 +113,84 @@ export const timelinePageSchema = named(
   z.object({ customerId: id, entries: z.array(timelineEntrySchema), nextCursor: z.string().nullable() }),
 );
 export type TimelinePage = z.output<typeof timelinePageSchema>;
+
+// ── Undeliverable e-mails ──────────────────────────────────────────────────────────────────────────
+
+/** A notification id as the mailer issues it (`invoice#INV-7#reminder#2`); in a path, `#` is sent as `%23`. */
+export const notificationIdSchema = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,190}$/, 'must be 1–190 printable ASCII characters without spaces, e.g. invoice#INV-7#reminder#2');
+
+export const undeliverableListQuerySchema = z.object({ customerId: id.optional(), ...pageQuery });
+export type UndeliverableListQuery = z.output<typeof undeliverableListQuerySchema>;
+
+export const undeliverableNotificationSchema = named(
+  'UndeliverableNotification',
+  z.object({
+    notificationId: notificationIdSchema,
+    subject: z.object({ entity: z.string(), entityId: z.string() }).describe('The record the e-mail is about, from its id.'),
+    customer: z
+      .object({ customerId: id, displayName: z.string(), email: z.string().describe('The address on file now; a re-send goes here.') })
+      .nullable()
+      .describe('Null when the record the e-mail is about cannot be found.'),
+    template: z.string(),
+    language: z.string(),
+    refusedAddress: z.string().describe('The address SES refused.'),
+    emailSubject: z.string(),
+    error: z.object({ name: z.string(), message: z.string() }).describe('The SES error, e.g. MessageRejected.'),
+    failedAt: instant,
+  }),
+);
+export type UndeliverableNotificationView = z.output<typeof undeliverableNotificationSchema>;
+
+export const undeliverablePageSchema = named(
+  'UndeliverableNotificationPage',
+  z.object({ items: z.array(undeliverableNotificationSchema), nextCursor: z.string().nullable() }),
+);
+export type UndeliverablePage = z.output<typeof undeliverablePageSchema>;
+
+export const notificationParamsSchema = z.object({ notificationId: notificationIdSchema });
+
+export const resendRequestSchema = named(
+  'ResendRequest',
+  // Strict: the decider is the authenticated principal, and the recipient is the customer's current address.
+  z.strictObject({
+    reason: z.string().trim().min(3, 'must explain what was fixed in at least 3 characters').max(2000),
+  }),
+);
+export type ResendRequest = z.output<typeof resendRequestSchema>;
+
+export const resentNotificationSchema = named(
+  'ResentNotification',
+  z.object({
+    notificationId: notificationIdSchema,
+    status: z.literal('sent'),
+    to: z.string().describe("The customer's current address, where it was sent now."),
+    previousTo: z.string().describe('The address SES refused.'),
+    messageId: z.string(),
+    resentBy: staffActorSchema,
+    resentAt: instant,
+    reason: z.string(),
+  }),
+);
+export type ResentNotification = z.output<typeof resentNotificationSchema>;
+
+/** Why a re-send was refused: the notification is not undeliverable (already sent, never sent, being sent). */
+export const notificationNotUndeliverableSchema = named(
+  'NotificationNotUndeliverable',
+  z.object({
+    error: z.literal('NotificationNotUndeliverable'),
+    notificationId: notificationIdSchema,
+    state: z.string().nullable().describe('The notification\'s state in the ledger (`done` once sent), or null when there is none.'),
+  }),
+);
+
+/** SES refused the re-send for good as well: it stays undeliverable, with the new error. */
+export const notificationRefusedAgainSchema = named(
+  'NotificationRefusedAgain',
+  z.object({
+    error: z.literal('NotificationRefusedAgain'),
+    notificationId: notificationIdSchema,
+    sesError: z.object({ name: z.string(), message: z.string() }),
+  }),
+);

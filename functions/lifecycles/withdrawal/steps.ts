@@ -32,6 +32,7 @@ const rejectionSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('not_consumer') }),
   z.object({ code: z.literal('period_expired'), periodDays: z.number().int(), periodEndedAt: z.string() }),
   z.object({ code: z.literal('excluded_item') }),
+  z.object({ code: z.literal('staff_decision'), statement: z.string() }),
 ]);
 type Rejection = z.infer<typeof rejectionSchema>;
 
@@ -204,8 +205,10 @@ async function termsOf(deps: AppDeps, withdrawal: Withdrawal, services: readonly
 
 /**
  * The approval's outcome. Eligibility already checked who and when; what staff can add is an
- * exclusion of 11.6.2 the order does not record (made to specification, unsealed goods), so a
- * refusal is sent as that.
+ * exclusion of 11.6.2 the order does not record (made to specification, unsealed goods). A staff
+ * refusal is sent with the reason the staff member stated, verbatim (`staff_decision`), rather than
+ * mapped to the nearest template reason; a refusal by the approval's timeout default, which has no
+ * stated reason, is sent as the exclusion.
  */
 export async function recordApprovalDecision(
   deps: AppDeps,
@@ -216,7 +219,8 @@ export async function recordApprovalDecision(
   const decided = byStaff && input.decidedBy ? { decidedBy: input.decidedBy } : {};
   if (input.outcome === 'approved' || withdrawal.state === 'rejected') return { outcome: withdrawal.state === 'rejected' ? 'rejected' : input.outcome, ...decided };
   if (withdrawal.state !== 'awaiting_approval') throw new ValidationError('withdrawal.state', `withdrawal ${withdrawal.id} is ${withdrawal.state}, not awaiting approval`);
-  const rejection: Rejection = { code: 'excluded_item' };
+  const statement = input.reason?.trim();
+  const rejection: Rejection = byStaff && statement ? { code: 'staff_decision', statement } : { code: 'excluded_item' };
   await deps.repo.transition('withdrawal', withdrawal.id, {
     expectedState: 'awaiting_approval',
     expectedVersion: withdrawal.version,

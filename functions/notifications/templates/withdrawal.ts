@@ -63,6 +63,9 @@ const withdrawalRejection = z.discriminatedUnion('code', [
   z.object({ code: z.literal('period_expired'), periodDays: days, periodEndedAt: instant }),
   /** Made to the customer's specification, or software whose seal was broken. */
   z.object({ code: z.literal('excluded_item') }),
+  /** A staff member reviewed the request and refused it; their stated reason, quoted as written. */
+  // As long as a staff decision's reason may be (functions/http/schemas/staff.ts), so no decision fails to render.
+  z.object({ code: z.literal('staff_decision'), statement: z.string().trim().min(1).max(2000) }),
 ]);
 
 function rejectionReason(r: z.infer<typeof withdrawalRejection>, requestedAt: string, f: Formatter): string {
@@ -80,6 +83,10 @@ function rejectionReason(r: z.infer<typeof withdrawalRejection>, requestedAt: st
       return sl
         ? 'Storitev je izvzeta iz pravice do odstopa, ker je bila izdelana po vaših navodilih ali gre za programsko opremo, ki je bila odpečatena.'
         : 'The service is excluded from the right of withdrawal because it was made to your specification or is software that has been unsealed.';
+    case 'staff_decision':
+      return sl
+        ? `Naš sodelavec je vašo zahtevo pregledal in jo zavrnil z obrazložitvijo: »${r.statement}«.`
+        : `Our staff reviewed your request and refused it, stating: “${r.statement}”.`;
   }
 }
 

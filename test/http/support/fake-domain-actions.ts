@@ -37,6 +37,20 @@ export function fakeDomainActions(): FakeDomainActions {
     listPendingApprovals: async () => ({ items: [], nextCursor: null }),
     decideApproval: async () => DECIDED,
     customerTimeline: async (q) => ({ customerId: q.customerId, entries: [], nextCursor: null }),
+    listUndeliverableNotifications: async () => ({ items: [], nextCursor: null }),
+    resendNotification: async (c) => ({
+      outcome: 'sent',
+      notification: {
+        notificationId: c.notificationId,
+        status: 'sent',
+        to: 'new@example.si',
+        previousTo: 'old@example.si',
+        messageId: 'msg-1',
+        resentBy: c.decidedBy,
+        resentAt: '2026-11-22T09:00:00Z',
+        reason: c.reason,
+      },
+    }),
   };
   const impls: Record<string, (input: never) => Promise<unknown>> = { ...defaults };
   const actions = Object.fromEntries(

@@ -108,16 +108,18 @@ describe('SES failing twice', () => {
     ses.ses.destroy();
   });
 
-  it('SES refusing the message (not retryable) fails the execution visibly to staff, naming the error', async () => {
+  it('SES refusing the message (not retryable) does not fail the execution: the reminder is undeliverable for staff, SES is not called again', async () => {
     s = await invoiceScenario({ preset: 'hostico', start: START });
     const ses = failingSes(s, { name: 'MessageRejected', message: 'Email address is not verified.' }, 1);
     await s.rt.advance('11d');
     const run = await execution(s);
-    expect(run.status).toBe('FAILED');
-    expect(run.error).toBe('InvoiceDunningFailed');
-    expect(run.cause).toContain('EmailRejectedError');
-    expect(run.states.slice(-2)).toEqual(['SendReminder', 'DunningFailed']);
+    expect(run.status).toBe('RUNNING');
+    expect(run.states).toContain('SendReminder');
+    expect(run.states).not.toContain('DunningFailed');
     expect(ses.sent).toEqual([]);
+    expect(ses.failures).toBe(1);
+    const undeliverable = await s.rt.platform.mailLog.listUndeliverable();
+    expect(undeliverable).toMatchObject([{ id: `invoice#${s.invoiceId}#reminder#1`, error: { name: 'MessageRejected' } }]);
     ses.ses.destroy();
   });
 });

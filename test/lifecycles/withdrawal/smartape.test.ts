@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMajor } from '../../../functions/domain/money';
+import { renderTemplate } from '../../../functions/notifications/templates';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime';
 import { decide, executionStatus, mailTo, pathTaken, pendingApproval, seedPaidService, statesEntered, uid, type PaidService } from '../refund/support';
 
@@ -94,6 +95,37 @@ describe('smartape: a consumer withdraws within 14 days', () => {
       ['awaiting_approval', 'accepted', 'staff'],
       ['accepted', 'completed', 'system'],
     ]);
+  });
+
+  it('a staff rejection tells the customer the reason staff stated, verbatim, not the nearest template reason', async () => {
+    const paid = await seedPaidService(rt, { productKind: 'vps', productCode: 'vps-s2', billingCycle: 'monthly', price: EUR('31.00'), activatedAt: '2026-03-05T09:00:00Z', consentToEarlyStart: true });
+    const withdrawalId = await requestWithdrawal(rt, paid);
+    const reason = 'The VPS image was built to your written specification (ticket #4411), so 11.6.2 excludes it.';
+
+    await decide(rt, `withdrawal:${withdrawalId}`, 'reject', reason);
+
+    expect((await rt.repo.get('withdrawal', withdrawalId)).state).toBe('rejected');
+    const audit = await rt.repo.history('withdrawal', withdrawalId);
+    expect(audit.at(-1)).toMatchObject({ from: 'awaiting_approval', to: 'rejected', actor: { type: 'staff' }, details: { rejection: { code: 'staff_decision', statement: reason }, reason } });
+    const [mail] = await mailTo(rt, paid.email);
+    expect(mail?.text).toContain(`Our staff reviewed your request and refused it, stating: “${reason}”.`);
+    expect(mail?.text).not.toContain('The service is excluded from the right of withdrawal');
+    expect(await executionStatus(rt, 'withdrawal', withdrawalId)).toBe('SUCCEEDED');
+  });
+
+  it('renders the staff-decision reason verbatim in Slovenian too', () => {
+    const statement = 'Storitev je bila izdelana po vaših navodilih (zahtevek #4411).';
+    const email = renderTemplate('withdrawal_rejected', 'sl-SI', {
+      customerName: 'Ana Novak',
+      provider: { name: 'SmartApe', timeZone: 'Europe/Tallinn', supportEmail: 'support@smartape.example' },
+      withdrawalId: 'WD-9',
+      serviceName: 'VPS S',
+      requestedAt: '2026-03-12T09:00:00Z',
+      reason: { code: 'staff_decision', statement },
+      clause: '11.6',
+      cancellation: { clause: '2.4.10', noticeWorkingDays: 10 },
+    });
+    expect(email.text).toContain(`Naš sodelavec je vašo zahtevo pregledal in jo zavrnil z obrazložitvijo: »${statement}«.`);
   });
 
   it('charges nothing without that consent, and an approval nobody answers is honoured after 5 working days', async () => {
