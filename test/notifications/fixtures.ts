@@ -26,6 +26,11 @@ export const fixtures: { [N in TemplateName]: { vars: TemplateVars<N>; en: strin
     en: ['ORD-2', '1 Dec 2026', 'clause II. Pogodba', 'The billing country does not match the card.', 'RON 50.00', 'reply to this e-mail'],
     sl: ['ORD-2', '1. dec. 2026', 'točko II. Pogodba', 'Razlog', '50,00 RON', 'odgovorite na to sporočilo'],
   },
+  order_cancelled: {
+    vars: { ...base, orderId: 'ORD-5', cancelledAt: '2026-12-01T21:30:00Z', cause: 'not_delivered', clause: 'hostcycle default', reason: 'hardware out of stock', refund: ron(12000) },
+    en: ['ORD-5', '1 Dec 2026, 23:30 (Europe/Bucharest)', 'could not set up', 'hardware out of stock', 'clause hostcycle default', 'RON 120.00'],
+    sl: ['ORD-5', '1. dec. 2026, 23:30 (Europe/Bucharest)', 'nismo mogli vzpostaviti', 'Razlog', 'točka hostcycle default', '120,00 RON'],
+  },
   provisioning_failed: {
     vars: { ...base, orderId: 'ORD-1', serviceName: 'Hosting Start', failedAt: '2026-12-01T21:30:00Z', activateBy: '2026-12-02T21:30:00Z' },
     en: ['Hosting Start', 'ORD-1', '1 Dec 2026, 23:30 (Europe/Bucharest)', '2 Dec 2026, 23:30 (Europe/Bucharest)'],

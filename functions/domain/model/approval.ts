@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { detailsSchema, entityRefSchema, entityFields, idSchema, utcTimestampSchema } from './common';
 import { stateSchema } from './states';
 
-export const approvalKindSchema = z.enum(['order_review', 'deferral', 'refund', 'withdrawal']);
+export const approvalKindSchema = z.enum(['order_review', 'provisioning_failure', 'deferral', 'refund', 'withdrawal']);
 
 /**
  * A decision a workflow waits for (ARCHITECTURE.md invariant 7). The task token stays in the

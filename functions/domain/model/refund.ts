@@ -27,6 +27,15 @@ export const refundSchema = z
     /** The money goes back to the account it came from unless the customer names another (hostico, secom). */
     destination: z.object({ kind: z.enum(['original_method', 'other_account']), details: z.string().min(1).optional() }),
     reason: z.string().min(1).optional(),
+    /**
+     * Who caused the refund. `customer_request` (the default when absent): the customer asked, and
+     * ComputeRefund computes what is owed under the refund policy (pro rata, deductions).
+     * `provider_cancellation`: the provider cancelled a paid order it did not deliver; the amount was
+     * fixed when the refund was recorded (everything paid for the cancelled items) and is kept as is.
+     */
+    origin: z.enum(['customer_request', 'provider_cancellation']).optional(),
+    /** The order whose cancellation caused a `provider_cancellation` refund. */
+    orderId: idSchema.optional(),
     approvalId: idSchema.optional(),
     /** The storno that confirms the refund (hostico IV. Vračilo denarja). */
     creditNoteId: idSchema.optional(),

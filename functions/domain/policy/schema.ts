@@ -87,6 +87,12 @@ export const policySchema = z
         paymentRecognised: rule({ at: z.enum(['proof_of_payment', 'funds_received']) }).nullable(),
         /** N working days after the payment day; 0 = on the payment day, or the next business day if it is not one. */
         activation: byKind(rule({ workingDays: days, businessHoursOnly: z.boolean() })),
+        /**
+         * The activation deadline of a product kind whose `activation` is null (the contract sets
+         * none): the provisioning wait still needs a bound (STYLE.md: every callback wait has a
+         * timeout). N business days after the payment day, at the end of the day.
+         */
+        activationFallback: rule({ workingDays: days }),
         freeTrial: byKind(rule({ days: positiveDays, oncePerCustomer: z.boolean() })),
         minimumPeriod: byKind(rule({ months: z.number().int().positive() })),
         coupons: rule({

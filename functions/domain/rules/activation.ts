@@ -28,6 +28,21 @@ export function activationDeadline(policy: Policy, input: z.input<typeof activat
   return { at: endOfLocalDay(cal, day), clause: rule.clause, workingDays: rule.workingDays };
 }
 
+/**
+ * The activation deadline where the policy sets one for the kind, else the policy's fallback
+ * (`order.activationFallback`, a hostcycle default in every preset): end of the N-th business day
+ * after the payment day.
+ */
+export function activationDeadlineOrFallback(policy: Policy, input: z.input<typeof activationInputSchema>): TimedRule {
+  const rule = activationDeadline(policy, input);
+  if (rule) return { at: rule.at, clause: rule.clause };
+  const { paidAt } = parseInput(activationInputSchema, input);
+  const fallback = policy.order.activationFallback;
+  const cal = policy.calendar;
+  const day = fallback.workingDays === 0 ? rollToBusinessDay(cal, paidAt) : addBusinessDays(cal, paidAt, fallback.workingDays);
+  return { at: endOfLocalDay(cal, day), clause: fallback.clause, ...(fallback.note ? { note: fallback.note } : {}) };
+}
+
 const trialInputSchema = z.object({ productKind: productKindSchema, startedAt: instantSchema });
 
 /** The end of a free trial: the same local time `days` days after it started. */

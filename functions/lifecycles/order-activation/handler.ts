@@ -68,7 +68,7 @@ export const orderActivationTaskSchema = z.discriminatedUnion('step', [
   z.object({
     step: z.literal('Notify'),
     orderId,
-    email: z.enum(['order_received', 'review_approved', 'review_rejected', 'invoice_issued', 'service_activated']),
+    email: z.enum(['order_received', 'review_approved', 'review_rejected', 'order_cancelled', 'invoice_issued', 'service_activated']),
     serviceId: z.string().min(1).optional(),
     rejection: z.object({ rejectedAt: instant, clause: z.string().min(1), reason: z.string().min(1).optional() }).optional(),
   }),

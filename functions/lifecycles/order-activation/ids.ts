@@ -25,6 +25,8 @@ export const orderIds = {
    * waits on the invoice without knowing which one it is.
    */
   paymentWait: (invoiceId: string) => `invoice#${invoiceId}#payment-wait`,
+  /** The refund of what was paid for items the provider cancelled; also the name of its refund execution. */
+  cancellationRefund: (orderId: string) => `RF-${orderId}`,
   /** A customer's once-only free trial of a product kind (smartape Annex 11 4.3). */
   freeTrial: (customerId: string, productKind: string) => `customer#${customerId}#free-trial#${productKind}`,
 } as const;

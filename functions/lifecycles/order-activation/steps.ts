@@ -10,14 +10,15 @@
  */
 import { TIMEOUT_DECIDER } from '../../app/approvals';
 import type { AppDeps } from '../../app/ports';
+import { AlreadyExistsError } from '../../data/errors';
 import type { AuditInput } from '../../data/repository';
 import { addBusinessDays, addCalendarDays, addMonths, atLocal, endOfLocalDay, localDateOf } from '../../domain/calendar';
 import { NotFoundError, ValidationError } from '../../domain/errors';
-import { formatMoney } from '../../domain/money';
-import type { Actor, Customer, Invoice, InvoiceLine, Order, OrderItem, Service } from '../../domain/model';
+import { formatMoney, sum } from '../../domain/money';
+import type { Actor, Customer, Invoice, InvoiceLine, Order, OrderItem, RefundBreakdownItem, Service } from '../../domain/model';
 import { HOSTCYCLE_DEFAULT } from '../../domain/policy';
 import { CYCLE_MONTHS, isThirdParty, type ProductKind } from '../../domain/product';
-import { activationDeadline, approvalTimeout, dueDate, freeTrialEnd, invoiceIssueDate, unpaidOrderCancellationAt, type TimedRule } from '../../domain/rules';
+import { activationDeadline, activationDeadlineOrFallback, approvalTimeout, dueDate, freeTrialEnd, invoiceIssueDate, unpaidOrderCancellationAt, type TimedRule } from '../../domain/rules';
 import type { TemplateName, TemplateVars } from '../../notifications/templates';
 import { orderIds } from './ids';
 
@@ -34,7 +35,8 @@ export interface Placement {
 /** A request to `${ApprovalsFunction}` RequestApproval, less the task token the ASL adds. */
 export interface ApprovalPlan {
   approvalId: string;
-  kind: 'order_review';
+  /** `provisioning_failure` for a staff decision on a failed item (retry or cancel), so the queue tells it from an order review. */
+  kind: 'order_review' | 'provisioning_failure';
   customerId: string;
   context: { subject: { type: 'order' | 'service'; id: string }; summary: string; details: Record<string, unknown> };
   deadline: string;
@@ -86,14 +88,12 @@ function chargedAmount(item: OrderItem) {
 }
 
 /**
- * The activation deadline of a product kind after `paidAt`. Where the contract sets none (secom), the
- * provisioning wait still needs one (STYLE.md: every callback wait has a timeout): hostcycle then
- * expects the provisioner by the end of the next business day, and the audit trail says so.
+ * The activation deadline of a product kind after `paidAt`. Where the contract sets none (secom; the
+ * smartape reseller), the provisioning wait still needs one (STYLE.md: every callback wait has a
+ * timeout): the policy's `order.activationFallback`, a hostcycle default a provider can change.
  */
 function activateBy(deps: AppDeps, productKind: ProductKind, paidAt: string): TimedRule {
-  const rule = activationDeadline(deps.policy, { productKind, paidAt });
-  if (rule) return { at: rule.at, clause: rule.clause };
-  return { at: nextBusinessDayEnd(deps, paidAt), clause: HOSTCYCLE_DEFAULT, note: 'the contract sets no activation deadline for this product kind' };
+  return activationDeadlineOrFallback(deps.policy, { productKind, paidAt });
 }
 
 function nextBusinessDayEnd(deps: AppDeps, at: string): string {
@@ -520,7 +520,7 @@ export async function handProvisioningToStaff(
   const error = input.failure.Error ?? 'unknown';
   return {
     approvalId: orderIds.provisioningApproval(service.id, input.round),
-    kind: 'order_review',
+    kind: 'provisioning_failure',
     customerId: order.customerId,
     context: {
       subject: { type: 'service', id: service.id },
@@ -595,6 +595,8 @@ export async function activateService(deps: AppDeps, input: { orderId: string; s
 export interface Completion {
   activated: string[];
   cancelled: string[];
+  /** The refund of what was paid for the cancelled items, started by this step. */
+  refundId?: string;
 }
 
 /**
@@ -624,7 +626,69 @@ export async function completeOrder(
       },
     });
   }
-  return { activated, cancelled };
+  // Also when the order had already moved: a retried CompleteOrder finishes what a failed attempt began.
+  const refundId = cancelled.length > 0 ? await refundCancelledItems(deps, order.id, cancelled) : undefined;
+  return { activated, cancelled, ...(refundId ? { refundId } : {}) };
+}
+
+/**
+ * Money received for items the provider cancelled goes back in full through the refund lifecycle:
+ * the provider did not deliver, so none of the customer-withdrawal computation (pro rata, deductions)
+ * applies. No contract names this case (POLICY-RULES.md), hence `hostcycle default` on each line.
+ *
+ * The refund is recorded under `orderIds.cancellationRefund` and its execution started under the
+ * same name, so a redelivered or retried step finds both and creates no second refund.
+ *
+ * No refund approval is asked (refund steps, `provider_cancellation`): when staff cancelled, they
+ * already decided; when the approval timed out to cancel, nobody decided the money, but the money is
+ * owed whatever anyone decides — holding it for staff would only delay it. Staff still see the
+ * refund in its execution, and a failing payout comes back to them as an approval.
+ */
+async function refundCancelledItems(deps: AppDeps, orderId: string, cancelled: string[]): Promise<string | undefined> {
+  const placement = await placementOf(deps, orderId);
+  if (placement.freeTrial) return undefined;
+  const invoice = await deps.repo.find('invoice', orderIds.invoice(orderId));
+  if (invoice === undefined || invoice.state !== 'paid') return undefined;
+  const order = await deps.repo.get('order', orderId);
+  const everything = order.state === 'cancelled';
+  const lines = invoice.lines.filter((l) => (l.kind === 'service_period' || l.kind === 'third_party') && cancelled.includes(l.serviceId));
+  const currency = invoice.amountPaid.currency;
+  const breakdown: RefundBreakdownItem[] = lines
+    .filter((l) => l.amount.amount !== 0)
+    .map((l) => ({ label: `Not delivered, cancelled by the provider: ${l.description}`, amount: l.amount, clause: HOSTCYCLE_DEFAULT }));
+  if (everything) {
+    // The whole order was cancelled: everything received goes back, whatever the lines add up to.
+    const rest = invoice.amountPaid.amount - sum(breakdown.map((b) => b.amount), currency).amount;
+    if (rest !== 0) breakdown.push({ label: `Rest of the amount paid for order ${orderId}`, amount: { amount: rest, currency }, clause: HOSTCYCLE_DEFAULT });
+  }
+  const amount = sum(breakdown.map((b) => b.amount), currency);
+  if (amount.amount <= 0) return undefined;
+  const refundId = orderIds.cancellationRefund(orderId);
+  const payment = (await deps.repo.customerTimeline(order.customerId)).find((e) => e.type === 'payment' && e.record.invoiceId === invoice.id);
+  try {
+    await deps.repo.create(
+      'refund',
+      {
+        id: refundId,
+        state: 'requested',
+        customerId: order.customerId,
+        provider: deps.presetName,
+        serviceIds: cancelled,
+        requestedAt: now(deps),
+        amount,
+        breakdown,
+        destination: payment ? { kind: 'original_method', details: `payment ${payment.record.id}` } : { kind: 'original_method' },
+        reason: `the provider cancelled ${everything ? `order ${orderId}` : `items of order ${orderId}`} after payment`,
+        origin: 'provider_cancellation',
+        orderId,
+      },
+      { actor: SYSTEM, rule: HOSTCYCLE_DEFAULT, details: { orderId, cancelled, invoiceId: invoice.id } },
+    );
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+  }
+  await deps.workflows.start('refund', refundId, { refundId });
+  return refundId;
 }
 
 function firstRenewal(deps: AppDeps, service: Service, activatedAt: string, freeTrial: boolean): { nextDue?: string; paidUntil?: string; clause: string } {
@@ -641,7 +705,7 @@ function firstRenewal(deps: AppDeps, service: Service, activatedAt: string, free
 
 // ——— Notify ———
 
-export type OrderEmail = 'order_received' | 'review_approved' | 'review_rejected' | 'invoice_issued' | 'service_activated';
+export type OrderEmail = 'order_received' | 'review_approved' | 'review_rejected' | 'order_cancelled' | 'invoice_issued' | 'service_activated';
 
 function letterHead(deps: AppDeps, customer: Customer) {
   return {
@@ -661,17 +725,59 @@ function invoiceTimes(deps: AppDeps, invoice: Invoice): { issuedAt: string; dueA
 }
 
 /**
+ * Why the order ended without a service, read back from its records so a retried Notify renders the
+ * same letter: the unpaid window (the rule of CancelUnpaidOrder's audit event), a second free trial
+ * (RejectOrder's), or items the provider cancelled after payment (CompleteOrder's), with the refund
+ * CompleteOrder started and the staff member's reason when one cancelled an item.
+ */
+async function cancellationNotice(deps: AppDeps, order: Order) {
+  const history = await deps.repo.history('order', order.id);
+  const ended = history.findLast((e) => e.to === 'cancelled' || e.to === 'rejected');
+  if (ended === undefined || order.state !== ended.to) throw new ValidationError('orderId', `order ${order.id} is ${order.state}, neither cancelled nor refused`);
+  const reasonOf = (d: Record<string, unknown> | undefined) => (typeof d?.reason === 'string' && d.reason.trim() !== '' ? { reason: d.reason.trim().slice(0, 500) } : {});
+  if (ended.to === 'rejected') {
+    if (ended.details?.ground !== 'free_trial_used') throw new ValidationError('orderId', `order ${order.id} was rejected in review: that is review_rejected`);
+    return { cancelledAt: ended.at, cause: 'free_trial_used' as const, clause: ended.rule, ...reasonOf(ended.details) };
+  }
+  if (ended.from === 'awaiting_payment') return { cancelledAt: ended.at, cause: 'unpaid' as const, clause: ended.rule };
+  const refund = await deps.repo.find('refund', orderIds.cancellationRefund(order.id));
+  const cancelled = Array.isArray(ended.details?.cancelled) ? (ended.details.cancelled as string[]) : [];
+  const staffReason = (await Promise.all(cancelled.map(async (id) => (await deps.repo.history('service', id)).findLast((e) => e.to === 'cancelled'))))
+    .map((e) => (e?.actor.type === 'staff' ? reasonOf(e.details) : {}))
+    .find((r) => 'reason' in r);
+  return {
+    cancelledAt: ended.at,
+    cause: 'not_delivered' as const,
+    clause: refund?.breakdown[0]?.clause ?? ended.rule,
+    ...(staffReason ?? {}),
+    ...(refund ? { refund: refund.amount } : {}),
+  };
+}
+
+/**
  * The e-mails of the lifecycle, each under a deterministic id so that a retried state sends it once.
  * Their variables are read from the records, so a retry renders exactly the same letter.
  */
 export async function notify(
   deps: AppDeps,
   input: { email: OrderEmail; orderId: string; serviceId?: string | undefined; rejection?: Rejection | undefined },
+): Promise<{ sent: string[]; undeliverable: string[] }> {
+  const undeliverable: string[] = [];
+  const { sent } = await sendOrderEmail(deps, input, (id) => undeliverable.push(id));
+  // An e-mail SES refused for good is not an error (staff re-send it); it is just not reported as sent.
+  return { sent: sent.filter((id) => !undeliverable.includes(id)), undeliverable };
+}
+
+async function sendOrderEmail(
+  deps: AppDeps,
+  input: { email: OrderEmail; orderId: string; serviceId?: string | undefined; rejection?: Rejection | undefined },
+  refused: (id: string) => void,
 ): Promise<{ sent: string[] }> {
   const order = await deps.repo.get('order', input.orderId);
   const customer = await deps.repo.get('customer', order.customerId);
   const send = async <N extends TemplateName>(id: string, template: N, vars: TemplateVars<N>) => {
-    await deps.mailer.send({ id, template, language: customer.language, to: customer.email, vars });
+    const outcome = await deps.mailer.send({ id, template, language: customer.language, to: customer.email, vars });
+    if (outcome.status === 'undeliverable') refused(id);
     return id;
   };
   const head = letterHead(deps, customer);
@@ -740,6 +846,10 @@ export async function notify(
           }),
         ],
       };
+    }
+    case 'order_cancelled': {
+      const cancellation = await cancellationNotice(deps, order);
+      return { sent: [await send(`order#${order.id}#cancelled`, 'order_cancelled', { ...head, orderId: order.id, ...cancellation })] };
     }
     case 'service_activated': {
       if (!input.serviceId) throw new ValidationError('serviceId', 'is required for service_activated');

@@ -42,6 +42,7 @@ const rejectionSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('non_refundable_service') }),
   z.object({ code: z.literal('terms_violation') }),
   z.object({ code: z.literal('nothing_left'), deductions: moneySchema }),
+  z.object({ code: z.literal('staff_decision'), statedReason: z.string().min(1) }),
 ]);
 const rejectionRecordSchema = z.object({ reason: rejectionSchema, clause: z.string(), note: z.string().optional() });
 type RejectionRecord = z.infer<typeof rejectionRecordSchema>;
@@ -85,6 +86,7 @@ export async function computeRefundStep(deps: AppDeps, input: { refundId: string
     deadlineAlertAt: processingDeadline === null ? null : deadlineMarks(deps.policy, processingDeadline).alertAt,
   };
   if (input.withdrawalId !== undefined) return approveForWithdrawal(deps, refund, input.withdrawalId, base);
+  if (refund.origin === 'provider_cancellation') return approveProviderCancellation(deps, refund, base);
 
   const customer = await deps.repo.get('customer', refund.customerId);
   const { result, input: computed, destination } = await computeFor(deps, refund, customer);
@@ -174,6 +176,25 @@ async function approveForWithdrawal(deps: AppDeps, refund: Refund, withdrawalId:
     expectedVersion: refund.version,
     to: 'approved',
     audit: { actor: SYSTEM, rule: deps.policy.withdrawal?.clause ?? HOSTCYCLE_DEFAULT, details: { assessment, withdrawalId } },
+  });
+  return assessment;
+}
+
+/**
+ * The provider cancelled a paid order it did not deliver (order-activation CompleteOrder): the refund
+ * was recorded with everything paid for the cancelled items, and that amount is kept — the refund
+ * policy's computation (pro rata, deductions for a customer's early exit) is for customers who
+ * leave, not for an order the provider never delivered. Nor is a refund approval asked: a staff
+ * cancellation already was the decision, and a cancellation by the approval's timeout leaves the
+ * money owed all the same (see order-activation `refundCancelledItems`).
+ */
+async function approveProviderCancellation(deps: AppDeps, refund: Refund, base: Omit<Assessment, 'outcome' | 'amount' | 'approval' | 'escalation'>) {
+  const assessment: Assessment = { ...base, outcome: 'approved', amount: refund.amount, approval: null, escalation: null };
+  await deps.repo.transition('refund', refund.id, {
+    expectedState: 'requested',
+    expectedVersion: refund.version,
+    to: 'approved',
+    audit: { actor: SYSTEM, rule: refund.breakdown[0]?.clause ?? HOSTCYCLE_DEFAULT, details: { assessment, origin: refund.origin, orderId: refund.orderId ?? null } },
   });
   return assessment;
 }
@@ -307,7 +328,12 @@ export async function recordApprovalDecision(deps: AppDeps, input: DecisionInput
   const details: Record<string, unknown> = { approvalId: input.approvalId, outcome: input.outcome, reason: input.reason ?? null };
   if (input.outcome === 'rejected') {
     const clause = deps.policy.refund.nonRefundable.violation?.clause ?? rule;
-    const rejection: RejectionRecord = { reason: { code: 'terms_violation' }, clause, ...(input.reason ? { note: input.reason } : {}) };
+    // A staff member who gives a reason is quoted as they wrote it (`staff_decision`); a rejection
+    // nobody explained (the approval's default outcome) keeps the coded reason of the blocking rule.
+    const stated = actor.type === 'staff' && input.reason !== undefined && input.reason.trim() !== '' ? input.reason.trim().slice(0, 500) : undefined;
+    const rejection: RejectionRecord = stated
+      ? { reason: { code: 'staff_decision', statedReason: stated }, clause }
+      : { reason: { code: 'terms_violation' }, clause, ...(input.reason ? { note: input.reason } : {}) };
     details.rejection = rejection;
   }
   await deps.repo.transition('refund', refund.id, {

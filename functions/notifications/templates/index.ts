@@ -8,7 +8,7 @@ import { ValidationError } from '../../domain/errors';
 import type { Template } from './define';
 import { renderLetter, type RenderedEmail } from './document';
 import { createFormatter } from './format';
-import { orderReceived, provisioningFailed, reviewApproved, reviewRejected, serviceActivated } from './order';
+import { orderCancelled, orderReceived, provisioningFailed, reviewApproved, reviewRejected, serviceActivated } from './order';
 import {
   dataDeleted,
   finalWarning,
@@ -29,6 +29,7 @@ export const templates = {
   order_received: orderReceived,
   review_approved: reviewApproved,
   review_rejected: reviewRejected,
+  order_cancelled: orderCancelled,
   provisioning_failed: provisioningFailed,
   service_activated: serviceActivated,
   invoice_issued: invoiceIssued,

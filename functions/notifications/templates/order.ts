@@ -1,4 +1,5 @@
 /** Order → activation (POLICY-RULES.md §1). */
+import { z } from 'zod';
 import { defineTemplate } from './define';
 import { whatYouCanDo } from './rules';
 import { amount, clause, httpsUrl, id, instant, letterVars, lines, text } from './schemas';
@@ -106,6 +107,65 @@ export const reviewRejected = defineTemplate({
         v.refund && v.refund.amount > 0 && { p: `Znesek ${f.money(v.refund)}, ki ste ga že plačali, vam bomo vrnili na račun, s katerega je bil plačan.` },
         { p: whatYouCanDo(f) },
         { list: ['Če menite, da gre za napako, ali nam lahko o naročilu posredujete dodatne podatke, odgovorite na to sporočilo in naročilo bomo ponovno pregledali.', 'Lahko pa oddate tudi novo naročilo.'] },
+      ],
+    }),
+  },
+});
+
+/**
+ * Why an order ended without a service: it went unpaid past the policy's window, the provider could
+ * not deliver it and cancelled it, or it asked for a free trial the customer had already used. Each
+ * letter names the clause it stands on (or says it is the provider's own rule: `hostcycle default`)
+ * and, when money was received, what is refunded.
+ */
+const cancellationCause = z.enum(['unpaid', 'not_delivered', 'free_trial_used']);
+
+export const orderCancelled = defineTemplate({
+  schema: letterVars.extend({
+    orderId: id,
+    cancelledAt: instant,
+    cause: cancellationCause,
+    clause,
+    /** A staff member's or the policy's stated reason, quoted as written. */
+    reason: text.optional(),
+    /** When the customer had paid: everything paid for what was cancelled, refunded in full. */
+    refund: amount.optional(),
+  }),
+  letters: {
+    en: (v, f) => ({
+      subject: `Your order ${v.orderId} has been cancelled`,
+      blocks: [
+        {
+          p:
+            v.cause === 'unpaid'
+              ? `We cancelled your order ${v.orderId} on ${f.dateTime(v.cancelledAt)} because it was not paid in time. No service has been activated.`
+              : v.cause === 'not_delivered'
+                ? `We cancelled your order ${v.orderId} on ${f.dateTime(v.cancelledAt)} because we could not set up the service you ordered. We are sorry.`
+                : `We cancelled your order ${v.orderId} on ${f.dateTime(v.cancelledAt)}: it asked for a free trial you have already used. No service has been activated.`,
+        },
+        v.reason && { facts: [['Reason', v.reason]] },
+        { p: `This follows from clause ${v.clause} of our terms.` },
+        v.refund && v.refund.amount > 0 && { p: `You will get back the full ${f.money(v.refund)} you paid, to the account it came from; we will write again when it is paid.` },
+        { p: whatYouCanDo(f) },
+        { list: ['If you think this is a mistake, reply to this e-mail and we will look into it.', 'You can also place a new order.'] },
+      ],
+    }),
+    sl: (v, f) => ({
+      subject: `Vaše naročilo ${v.orderId} je preklicano`,
+      blocks: [
+        {
+          p:
+            v.cause === 'unpaid'
+              ? `Vaše naročilo ${v.orderId} smo dne ${f.dateTime(v.cancelledAt)} preklicali, ker ni bilo pravočasno plačano. Nobena storitev ni bila aktivirana.`
+              : v.cause === 'not_delivered'
+                ? `Vaše naročilo ${v.orderId} smo dne ${f.dateTime(v.cancelledAt)} preklicali, ker naročene storitve nismo mogli vzpostaviti. Opravičujemo se.`
+                : `Vaše naročilo ${v.orderId} smo dne ${f.dateTime(v.cancelledAt)} preklicali: zahtevalo je brezplačno preizkusno obdobje, ki ste ga že izkoristili. Nobena storitev ni bila aktivirana.`,
+        },
+        v.reason && { facts: [['Razlog', v.reason]] },
+        { p: `Tako določa točka ${v.clause} naših pogojev poslovanja.` },
+        v.refund && v.refund.amount > 0 && { p: `Celoten plačani znesek ${f.money(v.refund)} vam bomo vrnili na račun, s katerega je bil plačan; ko bo nakazan, vam bomo znova pisali.` },
+        { p: whatYouCanDo(f) },
+        { list: ['Če menite, da gre za napako, odgovorite na to sporočilo in zadevo bomo preverili.', 'Lahko pa oddate tudi novo naročilo.'] },
       ],
     }),
   },

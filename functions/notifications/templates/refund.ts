@@ -86,6 +86,11 @@ const refundRejection = z.discriminatedUnion('code', [
   z.object({ code: z.literal('terms_violation') }),
   /** The deductions the terms require leave nothing to refund. */
   z.object({ code: z.literal('nothing_left'), deductions: amount }),
+  /**
+   * Staff refused the refund when asked to approve it; their stated reason is quoted verbatim, not
+   * mapped to one of the coded policy reasons above (those are for rejections the policy decides).
+   */
+  z.object({ code: z.literal('staff_decision'), statedReason: text }),
 ]);
 
 function rejectionReason(r: z.infer<typeof refundRejection>, requestedAt: string, f: Formatter): string {
@@ -107,6 +112,8 @@ function rejectionReason(r: z.infer<typeof refundRejection>, requestedAt: string
       return sl
         ? `Odbitki, ki jih zahtevajo pogoji (${f.money(r.deductions)}), pokrijejo celoten znesek, zato za vračilo ne ostane nič.`
         : `The deductions the terms require (${f.money(r.deductions)}) cover the whole amount, so nothing is left to refund.`;
+    case 'staff_decision':
+      return sl ? `Zahtevo je pregledal naš sodelavec in jo zavrnil z utemeljitvijo: »${r.statedReason}«.` : `A member of our staff reviewed the request and declined it, stating: "${r.statedReason}".`;
   }
 }
 

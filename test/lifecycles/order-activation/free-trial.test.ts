@@ -54,9 +54,13 @@ describe('smartape: the VPS free trial', () => {
     expect(rejected).toMatchObject({ rule: '003 Annex 11 4.3', details: { ground: 'free_trial_used' } });
     expect(await rt.repo.find('service', `${second.orderId}-i1`)).toBeUndefined();
     expect(rt.provisioner.commands.filter((c) => c.serviceId.startsWith(second.orderId))).toEqual([]);
-    expect((await subjectsTo(rt, second.email)).slice(-1)).toEqual([`Your order ${second.orderId} has not been accepted`]);
-    expect((await bodiesTo(rt, second.email, 'not been accepted'))[0]).toContain('offered once per customer');
-    expect((await statesEntered(rt, second.orderId)).slice(-4)).toEqual(['IsFreeTrialGranted', 'RefuseFreeTrial', 'SendReviewRejected', 'OrderRejected']);
+    // Not a review outcome (nobody reviewed it): order_cancelled, with the policy's reason and clause.
+    expect((await subjectsTo(rt, second.email)).slice(-1)).toEqual([`Your order ${second.orderId} has been cancelled`]);
+    const [letter] = await bodiesTo(rt, second.email, 'has been cancelled');
+    expect(letter).toContain('a free trial you have already used');
+    expect(letter).toContain('offered once per customer');
+    expect(letter).toContain('clause 003 Annex 11 4.3');
+    expect((await statesEntered(rt, second.orderId)).slice(-4)).toEqual(['IsFreeTrialGranted', 'RefuseFreeTrial', 'SendFreeTrialRefused', 'OrderRejected']);
     expect(await executionStatus(rt, second.orderId)).toBe('SUCCEEDED');
   });
 

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentWaitKey } from '../../../functions/lifecycles/invoice-dunning/steps';
 import { orderIds } from '../../../functions/lifecycles/order-activation/ids';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime';
-import { decide, executionStatus, orderPlaced, orderTrail, place, statesEntered, subjectsTo, uid } from './support';
+import { bodiesTo, decide, executionStatus, orderPlaced, orderTrail, place, statesEntered, subjectsTo, uid } from './support';
 
-const CANCELLED_TAIL = ['WaitForPayment', 'CancelUnpaidOrder', 'WasPaidAtDeadline', 'UnpaidOrderCancelled'];
+const CANCELLED_TAIL = ['CancelUnpaidOrder', 'WasPaidAtDeadline', 'SendUnpaidOrderCancelled', 'UnpaidOrderCancelled'];
 
 async function expectCancelled(rt: TestRuntime, orderId: string, rule: string) {
   expect((await orderTrail(rt, orderId)).slice(-1)).toEqual(['awaiting_payment → cancelled']);
@@ -44,7 +44,15 @@ describe('smartape: 5 working days to pay (hostcycle default after 003 5.1)', ()
     await rt.advance('1h');
 
     await expectCancelled(rt, order.orderId, 'hostcycle default');
-    expect(await subjectsTo(rt, order.email)).toHaveLength(2);
+    expect(await subjectsTo(rt, order.email)).toEqual([
+      `We have received your order ${order.orderId}`,
+      expect.stringContaining(`Invoice INV-${order.orderId}`),
+      `Your order ${order.orderId} has been cancelled`,
+    ]);
+    const [letter] = await bodiesTo(rt, order.email, 'has been cancelled');
+    expect(letter).toContain('because it was not paid in time');
+    expect(letter).toContain('clause hostcycle default');
+    expect(letter).not.toContain('get back');
   });
 
   it('keeps waiting after a partial payment and goes on when the rest arrives', async () => {

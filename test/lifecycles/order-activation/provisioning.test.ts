@@ -62,7 +62,7 @@ describe('smartape: provisioning failures', () => {
 
     expect(commandsOf(rt, serviceId)).toHaveLength(3);
     const approval = await rt.repo.get('approval', approvalOf(serviceId, 1));
-    expect(approval).toMatchObject({ state: 'pending', kind: 'order_review', defaultOutcome: 'rejected', context: { subject: { type: 'service', id: serviceId } } });
+    expect(approval).toMatchObject({ state: 'pending', kind: 'provisioning_failure', defaultOutcome: 'rejected', context: { subject: { type: 'service', id: serviceId } } });
     expect(await subjectsTo(rt, order.email)).toContain('Setting up vps-s2 is taking longer than planned');
     const [notice] = await bodiesTo(rt, order.email, 'taking longer');
     // Paid on Monday 2 March: the activation deadline is the end of Tuesday 3 March, Tallinn time.
@@ -80,7 +80,7 @@ describe('smartape: provisioning failures', () => {
     expect((await subjectsTo(rt, order.email)).filter((s) => s.includes('taking longer'))).toHaveLength(1);
   });
 
-  it('cancels the item when staff say so; with nothing left to activate the paid order is cancelled and the refund recorded', async () => {
+  it('cancels the item when staff say so; with nothing left to activate the paid order is cancelled and the refund started', async () => {
     const { order, serviceId } = await paidVps();
     draws.push(0, 0, 0);
     await pay(rt, order.orderId);
@@ -94,7 +94,7 @@ describe('smartape: provisioning failures', () => {
     expect(await orderTrail(rt, order.orderId)).toEqual(['∅ → received', 'received → awaiting_payment', 'awaiting_payment → paid', 'paid → cancelled']);
     const [cancelledOrder] = (await rt.repo.history('order', order.orderId)).slice(-1);
     expect(cancelledOrder?.details).toMatchObject({ cancelled: [serviceId], refundDue: '15.00 EUR' });
-    expect((await statesEntered(rt, order.orderId)).slice(-4)).toEqual(['ItemCancelled', 'CompleteOrder', 'IsAnyServiceActive', 'OrderCancelled']);
+    expect((await statesEntered(rt, order.orderId)).slice(-5)).toEqual(['ItemCancelled', 'CompleteOrder', 'IsAnyServiceActive', 'SendOrderCancelled', 'OrderCancelled']);
     expect(await subjectsTo(rt, order.email)).not.toContain('vps-s2 is active');
   });
   it('cancels the item by default when staff leave the decision past the 3-day review period', async () => {

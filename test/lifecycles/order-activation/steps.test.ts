@@ -266,4 +266,18 @@ describe('the order-activation Lambda', () => {
     await handler({ step: 'Notify', email: 'order_received', orderId });
     expect(mails).toEqual([`order#${orderId}#received`, `order#${orderId}#received`]);
   });
+
+  it('does not fail, nor report as sent, an e-mail SES refused for good', async () => {
+    const { orderId } = await placedOrder();
+    const refusing: Mailer = {
+      async send(request) {
+        mails.push(request.id);
+        return { status: 'undeliverable', error: { name: 'MessageRejected', message: 'Email address is not verified.', failedAt: '2026-03-02T09:00:00.000Z' } };
+      },
+    };
+    const handler = createOrderActivationHandler({ ...deps, mailer: refusing });
+    const out = await handler({ step: 'Notify', email: 'order_received', orderId });
+    expect(out).toEqual({ sent: [], undeliverable: [`order#${orderId}#received`] });
+    expect(mails).toEqual([`order#${orderId}#received`]);
+  });
 });

@@ -111,7 +111,9 @@ describe('hostico: a refund requested on day 31', () => {
     expect(audit.at(-1)).toMatchObject({ from: 'awaiting_approval', to: 'rejected', actor: { type: 'staff', id: 'staff-local' }, rule: `${VRACILO}; IV. Kampanje` });
     const [mail] = await mailTo(rt, paid.email);
     expect(mail?.subject).toBe(`Refund request ${refundId} declined`);
-    expect(mail?.text).toContain('chargeback abuse on the account');
+    // The staff member's reason verbatim (reason code staff_decision), not mapped to a coded policy reason.
+    expect(mail?.text).toContain('declined it, stating: "chargeback abuse on the account"');
+    expect(mail?.text).not.toContain('violation of our terms');
     expect(mail?.text).toContain(`${VRACILO}; IV. Kampanje`);
     expect(rt.payments.payouts.filter((p) => p.refundId === refundId)).toEqual([]);
     expect(await rt.repo.find('invoice', `CN-${refundId}`)).toBeUndefined();

@@ -114,6 +114,10 @@ describe('every preset', () => {
     }
   });
 
+  it.each(PRESET_NAMES)('%s bounds activation where the contract sets no deadline by a marked hostcycle default rule', (name) => {
+    expect(getPreset(name).order.activationFallback).toMatchObject({ workingDays: 1, clause: HOSTCYCLE_DEFAULT });
+  });
+
   it('order review times out to reject, a deferral beyond the limit to deny, a refund to escalate (hostcycle default)', () => {
     expect([hostico.approvals.orderReview?.onTimeout, hostico.approvals.deferralBeyondLimit?.onTimeout, hostico.approvals.refund?.onTimeout]).toEqual([
       'reject',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../../functions/domain/policy';
-import { activationDeadline, approvalTimeout, freeTrialEnd, unpaidOrderCancellationAt } from '../../../functions/domain/rules';
+import { activationDeadline, activationDeadlineOrFallback, approvalTimeout, freeTrialEnd, unpaidOrderCancellationAt } from '../../../functions/domain/rules';
 
 const hostico = getPreset('hostico');
 const smartape = getPreset('smartape');
@@ -23,6 +23,14 @@ describe('activation deadline after payment', () => {
     ['secom sets no activation deadline', secom, 'vps'],
   ] as const)('is null where the contract has none: %s', (_name, policy, productKind) => {
     expect(activationDeadline(policy, { productKind, paidAt: '2026-12-03T10:00:00Z' })).toBeNull();
+  });
+
+  it('falls back to the preset\'s marked default where the contract has none, and keeps the contract deadline where it has one', () => {
+    // secom: paid Thursday 3 Dec 2026 in Kyiv → the end of Friday 4 Dec, Kyiv time.
+    expect(activationDeadlineOrFallback(secom, { productKind: 'vps', paidAt: '2026-12-03T10:00:00Z' })).toMatchObject({ at: '2026-12-04T21:59:59.999Z', clause: 'hostcycle default' });
+    const changed = { ...secom, order: { ...secom.order, activationFallback: { workingDays: 3, clause: 'hostcycle default' } } };
+    expect(activationDeadlineOrFallback(changed, { productKind: 'vps', paidAt: '2026-12-03T10:00:00Z' }).at).toBe('2026-12-08T21:59:59.999Z');
+    expect(activationDeadlineOrFallback(smartape, { productKind: 'domain', paidAt: '2026-12-01T10:00:00+02:00' })).toMatchObject({ at: '2026-12-08T21:59:59.999Z', clause: '003 Annex 1 1.7' });
   });
 });
 

@@ -65,6 +65,7 @@ export const hostico: PolicyInput = {
       software_licence: null,
     },
     coupons: { newCustomersOnly: true, firstPeriodOnly: true, combinable: false, forUpgrades: false, clause: '004 IV. Promocijske kuponi' },
+    activationFallback: { workingDays: 1, clause: HOSTCYCLE_DEFAULT, note: 'the contract sets no activation deadline for some product kinds; the provisioning wait ends at the end of the next business day' },
     unpaidCancellation: { days: 14, basis: 'calendar', clause: HOSTCYCLE_DEFAULT, note: 'the terms do not say how long an unpaid order stays open' },
   },
   invoicing: {

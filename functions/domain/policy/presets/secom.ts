@@ -45,6 +45,7 @@ export const secom: PolicyInput = {
     freeTrial: NONE,
     minimumPeriod: NONE,
     coupons: null,
+    activationFallback: { workingDays: 1, clause: HOSTCYCLE_DEFAULT, note: 'the contract sets no activation deadline for some product kinds; the provisioning wait ends at the end of the next business day' },
     unpaidCancellation: { days: 7, basis: 'calendar', clause: HOSTCYCLE_DEFAULT },
   },
   invoicing: {

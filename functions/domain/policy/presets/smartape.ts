@@ -50,6 +50,7 @@ export const smartape: PolicyInput = {
       software_licence: { months: 1, clause: '003 Annex 9 1.6' },
     },
     coupons: null,
+    activationFallback: { workingDays: 1, clause: HOSTCYCLE_DEFAULT, note: 'the contract sets no activation deadline for some product kinds; the provisioning wait ends at the end of the next business day' },
     unpaidCancellation: {
       days: 5,
       basis: 'working',
