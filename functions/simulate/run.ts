@@ -56,6 +56,26 @@ const WORKFLOWS_DIR = fileURLToPath(new URL('../../workflows', import.meta.url))
 const STAFF_ID = 'simulated-staff';
 /** Generated customers pay at this local time of day, in the provider's office hours. */
 const PAYING_TIME = '10:00';
+/** Payments by habit in flight at once (not a policy number: how hard the simulated storefront pushes). */
+const PAYING_TOGETHER = 16;
+
+/** Runs `fn` over `items` with at most `limit` calls at once; the first error is thrown after all settle. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (errors.length > 0) throw errors[0];
+}
 
 const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
@@ -366,10 +386,11 @@ function scheduleHabits(rt: LocalRuntime, scenario: Scenario, deliver: Delivery,
     for (const [offset, customers] of byOffset) {
       const dueDay = localDateOf(cal, addCalendarDays(cal, atLocal(cal, today, '12:00'), -offset));
       const due = await rt.repo.dueOn(dueDay);
-      for (const invoice of due.invoices) {
-        if (!customers.has(invoice.customerId)) continue;
+      // Customers pay independently of each other: their payments arrive together, a few at a time.
+      await eachLimited(due.invoices, PAYING_TOGETHER, async (invoice) => {
+        if (!customers.has(invoice.customerId)) return;
         const amount = owed(invoice);
-        if (amount.amount <= 0) continue;
+        if (amount.amount <= 0) return;
         const paymentId = `PAY-${invoice.id}`;
         await deliver.webhook(
           envelope(rt, 'payment.received', paymentId, {
@@ -381,7 +402,7 @@ function scheduleHabits(rt: LocalRuntime, scenario: Scenario, deliver: Delivery,
             receivedAt: rt.clock.now().toISOString(),
           }),
         );
-      }
+      });
     }
   };
   const tick = (day: string) => {

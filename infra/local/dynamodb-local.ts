@@ -43,7 +43,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startDynamoDbLocal(opts: { port?: number; dataDir?: string } = {}): Promise<DynamoDbLocal> {
+/** `readyTimeoutMs` (default 30 s): how long the JVM may take to answer; a loaded machine needs longer. */
+export async function startDynamoDbLocal(opts: { port?: number; dataDir?: string; readyTimeoutMs?: number } = {}): Promise<DynamoDbLocal> {
   assertJava();
   const port = opts.port ?? (await freePort());
   let dataPath: string | null = null;
@@ -57,7 +58,8 @@ export async function startDynamoDbLocal(opts: { port?: number; dataDir?: string
   child.stdout?.resume();
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, ...LOCAL_AWS, maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
+  const deadline = Date.now() + readyTimeoutMs;
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${stderr.trim()}`);
@@ -65,7 +67,7 @@ export async function startDynamoDbLocal(opts: { port?: number; dataDir?: string
         await client.send(new ListTablesCommand({}));
         break;
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${stderr.trim()}`);
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${readyTimeoutMs / 1000} s: ${stderr.trim()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     }

@@ -11,10 +11,11 @@
  *   the HTTP API                               the same routes as API Gateway, local JWT staff auth
  *   a simulated provisioner and gateway        answering on the engine clock
  *
- * Workflows talk to the engine over HTTP rather than calling LocalStepFunctions directly: the handlers
- * then run exactly the client code they run on AWS, and every local run proves the wire protocol
- * (serialisation, error codes such as TaskTimedOut) that the AWS SDK relies on. A call costs well under
- * a millisecond on localhost.
+ * Workflows talk to the engine through the ordinary SFNClient rather than calling LocalStepFunctions
+ * directly: the handlers then run exactly the client code they run on AWS, and every local run proves
+ * the wire protocol (serialisation, error codes such as TaskTimedOut) that the AWS SDK relies on. Its
+ * request handler answers in process (engine and app share it), so no call opens a socket; the HTTP
+ * endpoint serves the CLI, the AWS CLI and other processes.
  *
  * With `dataDir`, the engine journals executions there and a restart on the same directory resumes
  * every open execution. The simulators keep their state in memory: a provisioning command that was
@@ -46,7 +47,7 @@ import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-lo
 import { EngineClock, LocalStepFunctions, parseDuration, SfnApiError, type ClockMode } from './engine';
 import { startHttpApi } from './http-api';
 import { startSesLocal, type SesLocal, type StoredMail } from './ses-local';
-import { startSfnHttp } from './sfn-http';
+import { inProcessSfnHandler, startSfnHttp } from './sfn-http';
 
 /** A local-only webhook secret, printed at start; a storefront pointed at a local runtime signs with it. */
 export const LOCAL_WEBHOOK_SECRET = 'whsec_local_hostcycle_0123456789abcdef';
@@ -89,6 +90,8 @@ export interface LocalRuntime {
   urls: { api: string; sfn: string; ses: string; mail: string };
   webhookSecret: string;
   tableName: string;
+  /** The runtime's own DynamoDB client (repository, ledgers, engine), e.g. for a capacity meter. */
+  dynamodb: DynamoDBClient;
   provisioner: SimulatedProvisioner;
   payments: SimulatedPaymentGateway;
   /** A staff bearer token for the local API, valid for `hours` of clock time. */
@@ -184,7 +187,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // ——— Step Functions client, pointed at the engine endpoint started below ———
     const sfnPort = options.ports?.sfn || (await freePortOn(host));
     const sfnUrl = `http://${host}:${sfnPort}`;
-    const sfnClient = new SFNClient({ endpoint: sfnUrl, ...LOCAL_AWS });
+    // Answered in this process (the engine shares it): the SDK still writes and parses the JSON 1.0
+    // wire format, without a socket per call. The HTTP endpoint below serves the CLI and other clients.
+    let engine: LocalStepFunctions | undefined;
+    const sfnClient = new SFNClient({
+      endpoint: sfnUrl,
+      ...LOCAL_AWS,
+      requestHandler: inProcessSfnHandler(() => {
+        if (engine === undefined) throw new Error('the local engine is not started yet');
+        return engine;
+      }),
+    });
     cleanup.push(async () => sfnClient.destroy());
 
     const workflowsDir = resolve(options.workflowsDir ?? 'workflows');
@@ -251,6 +264,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...engineIdentity,
       ...(options.engineDataDir === undefined ? {} : { dataDir: options.engineDataDir }),
     });
+    engine = sfn;
     cleanup.push(() => sfn.close());
     const sfnHttp = await listen('Step Functions endpoint', sfnPort, () => startSfnHttp(sfn, { port: sfnPort, host }));
     // Steps still running may call the endpoint (a decision resuming a wait): they finish before it closes.
@@ -303,6 +317,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       urls: { api: api.url, sfn: sfnHttp.url, ses: sesLocal.endpoint, mail: `${sesLocal.endpoint}/` },
       webhookSecret,
       tableName,
+      dynamodb,
       provisioner,
       payments,
       staffToken: (staffId = 'staff-local', hours = 12) =>

@@ -38,18 +38,58 @@ function toWire(value: unknown): unknown {
   return value;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
-    'content-length': Buffer.byteLength(text),
-    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-  });
-  res.end(text);
+/** One answer of the API: what goes on the wire, whether over a socket or in process. */
+export interface SfnAnswer {
+  status: number;
+  body: string;
+  errorType?: string;
 }
 
-function sendError(res: ServerResponse, code: string, message: string, status = 400): void {
-  send(res, status, { __type: code, message }, code);
+function answer(status: number, body: unknown, errorType?: string): SfnAnswer {
+  return { status, body: JSON.stringify(body), ...(errorType ? { errorType } : {}) };
+}
+
+function failure(code: string, message: string, status = 400): SfnAnswer {
+  return answer(status, { __type: code, message }, code);
+}
+
+/** Serves one POST of the JSON 1.0 protocol: its `X-Amz-Target` and raw body → the answer. */
+export async function answerSfnRequest(api: SfnApi, target: string, raw: string): Promise<SfnAnswer> {
+  const [service, operation] = target.split('.');
+  if (service !== 'AWSStepFunctions' || !operation || !(SFN_OPERATIONS as readonly string[]).includes(operation)) {
+    return failure('UnknownOperationException', `operation not supported by the local engine: ${target || '(no X-Amz-Target)'}`);
+  }
+  let input: Record<string, unknown>;
+  try {
+    input = raw.trim() === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
+  } catch {
+    return failure('SerializationException', 'request body is not valid JSON');
+  }
+  const method = (operation[0]!.toLowerCase() + operation.slice(1)) as keyof SfnApi;
+  try {
+    return answer(200, toWire(await api[method](input as never)));
+  } catch (err) {
+    const e = err as { name?: string; message?: string; $fault?: string };
+    // Engine errors carry the AWS error code as their name; anything else is our own fault, reported as AWS does.
+    if (e && typeof e.name === 'string' && e.$fault !== 'server' && e.name !== 'Error' && e.name !== 'TypeError') {
+      return failure(e.name, e.message ?? e.name);
+    }
+    return failure('InternalFailure', e?.message ?? 'internal error', 500);
+  }
+}
+
+/** The headers an answer travels with. */
+export function sfnAnswerHeaders(a: SfnAnswer): Record<string, string> {
+  return {
+    'content-type': 'application/x-amz-json-1.0',
+    'content-length': String(Buffer.byteLength(a.body)),
+    ...(a.errorType ? { 'x-amzn-errortype': a.errorType } : {}),
+  };
+}
+
+function send(res: ServerResponse, a: SfnAnswer): void {
+  res.writeHead(a.status, sfnAnswerHeaders(a));
+  res.end(a.body);
 }
 
 async function readBody(req: IncomingMessage): Promise<string | null> {
@@ -65,31 +105,38 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 
 export function createSfnRequestListener(api: SfnApi) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'POST') return sendError(res, 'UnknownOperationException', 'the Step Functions API accepts only POST', 404);
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const [service, operation] = target.split('.');
-    if (service !== 'AWSStepFunctions' || !operation || !(SFN_OPERATIONS as readonly string[]).includes(operation)) {
-      return sendError(res, 'UnknownOperationException', `operation not supported by the local engine: ${target || '(no X-Amz-Target)'}`);
-    }
+    if (req.method !== 'POST') return send(res, failure('UnknownOperationException', 'the Step Functions API accepts only POST', 404));
     const raw = await readBody(req);
-    if (raw === null) return sendError(res, 'ValidationException', `request body exceeds ${MAX_BODY} bytes`);
-    let input: Record<string, unknown>;
-    try {
-      input = raw.trim() === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
-    } catch {
-      return sendError(res, 'SerializationException', 'request body is not valid JSON');
-    }
-    const method = (operation[0]!.toLowerCase() + operation.slice(1)) as keyof SfnApi;
-    try {
-      send(res, 200, toWire(await api[method](input as never)));
-    } catch (err) {
-      const e = err as { name?: string; message?: string; $fault?: string };
-      // Engine errors carry the AWS error code as their name; anything else is our own fault, reported as AWS does.
-      if (e && typeof e.name === 'string' && e.$fault !== 'server' && e.name !== 'Error' && e.name !== 'TypeError') {
-        return sendError(res, e.name, e.message ?? e.name);
-      }
-      sendError(res, 'InternalFailure', e?.message ?? 'internal error', 500);
-    }
+    if (raw === null) return send(res, failure('ValidationException', `request body exceeds ${MAX_BODY} bytes`));
+    send(res, await answerSfnRequest(api, String(req.headers['x-amz-target'] ?? ''), raw));
+  };
+}
+
+/**
+ * An SDK request handler that answers in this process, for an SFNClient living next to the engine: the
+ * client still serialises the request and parses the answer (the wire protocol is the same bytes), but
+ * no socket is opened. `api` is read at each call, so the client can exist before the engine does.
+ */
+// Decodes the SDK's body without touching the string methods it wraps (which log a deprecation warning).
+const utf8 = new TextDecoder();
+
+export function inProcessSfnHandler(api: () => SfnApi) {
+  return {
+    async handle(request: { method: string; headers: Record<string, string>; body?: unknown }): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }> {
+      const target = Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'x-amz-target')?.[1] ?? '';
+      const body = request.body;
+      const raw = body === undefined || body === null ? '' : typeof body === 'string' ? body : utf8.decode(body as Uint8Array);
+      const a: SfnAnswer =
+        request.method !== 'POST'
+          ? failure('UnknownOperationException', 'the Step Functions API accepts only POST', 404)
+          : Buffer.byteLength(raw) > MAX_BODY
+            ? failure('ValidationException', `request body exceeds ${MAX_BODY} bytes`)
+            : await answerSfnRequest(api(), target, raw);
+      return { response: { statusCode: a.status, headers: sfnAnswerHeaders(a), body: Buffer.from(a.body) } };
+    },
+    updateHttpClientConfig(): void {},
+    httpHandlerConfigs: () => ({}),
+    destroy(): void {},
   };
 }
 

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { EngineClock } from '../../infra/local/engine/clock';
 import { LocalStepFunctions } from '../../infra/local/engine/local-step-functions';
-import { startSfnHttp } from '../../infra/local/sfn-http';
+import { inProcessSfnHandler, startSfnHttp } from '../../infra/local/sfn-http';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local';
 
 const run = promisify(execFile);
@@ -123,6 +123,27 @@ describe('Step Functions API over HTTP with @aws-sdk/client-sfn', () => {
     const running = await client.send(new ListExecutionsCommand({ stateMachineArn: machineArn, statusFilter: 'RUNNING' }));
     expect(running.executions?.map((e) => e.name)).toContain('ORD-2');
     expect(running.executions?.map((e) => e.name)).not.toContain('ORD-1');
+  });
+});
+
+describe('the same API answered in process (the local runtime\'s own client)', () => {
+  it('starts, signals and describes an execution without a socket, with the SDK\'s exception classes', async () => {
+    const local = new SFNClient({ endpoint: 'http://127.0.0.1:9', ...LOCAL_AWS, requestHandler: inProcessSfnHandler(() => sfn) });
+    try {
+      // Port 9 (discard) has no Step Functions endpoint: an answer can only come from the handler.
+      const started = await local.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: 'ORD-IN-PROCESS', input: '{"order":"ORD-IN-PROCESS"}' }));
+      expect(started.startDate).toBeInstanceOf(Date);
+      await sfn.whenIdle();
+      await local.send(new SendTaskSuccessCommand({ taskToken: tokens.get('ORD-IN-PROCESS'), output: '{"decision":"approve"}' }));
+      await sfn.whenIdle();
+      const done = await local.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+      expect(done.status).toBe('SUCCEEDED');
+      await expect(local.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: 'ORD-IN-PROCESS', input: '{"order":"x"}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+      await expect(local.send(new DescribeExecutionCommand({ executionArn: `${started.executionArn as string}-missing` }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+      await expect(local.send(new SendTaskSuccessCommand({ taskToken: 'not-a-token', output: '{}' }))).rejects.toBeInstanceOf(InvalidToken);
+    } finally {
+      local.destroy();
+    }
   });
 });
 

@@ -12,7 +12,7 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 export type Template =
   | { k: 'lit'; v: Json }
-  | { k: 'expr'; e: jsonata.Expression; src: string }
+  | { k: 'expr'; e: jsonata.Expression; src: string; path?: string[] }
   | { k: 'obj'; entries: Array<[string, Template]> }
   | { k: 'arr'; items: Template[] };
 
@@ -73,7 +73,9 @@ export class ExpressionCompiler {
   template(value: unknown, where: string): Template {
     if (isExpression(value)) {
       const src = value.slice(2, -2).trim();
-      return { k: 'expr', e: this.compile(src, where), src };
+      const e = this.compile(src, where);
+      const path = simplePath(src);
+      return path ? { k: 'expr', e, src, path } : { k: 'expr', e, src };
     }
     if (Array.isArray(value)) {
       const items = value.map((v, i) => this.template(v, `${where}[${i}]`));
@@ -142,6 +144,35 @@ export class ExpressionCompiler {
   }
 }
 
+const PATH = /^\$[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
+const NOT_FIELDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+
+/** `$var.field.field` (the most common expression by far) as its steps, or undefined for anything else. */
+function simplePath(src: string): string[] | undefined {
+  if (!PATH.test(src)) return undefined;
+  const steps = src.slice(1).split('.');
+  return steps.some((step) => NOT_FIELDS.has(step)) ? undefined : steps;
+}
+
+const NOT_FOUND = Symbol('not found');
+
+/**
+ * A simple path read without the JSONata evaluator, where that cannot differ from it: every step is
+ * a field of a plain object and the value found is neither an array (JSONata's sequence rules apply)
+ * nor missing. Anything else returns NOT_FOUND and JSONata evaluates the expression as always.
+ */
+function readPath(steps: string[], bindings: Bindings): unknown {
+  const [name, ...fields] = steps as [string, ...string[]];
+  if (!Object.hasOwn(bindings, name)) return NOT_FOUND;
+  let cur: unknown = bindings[name];
+  for (const field of fields) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, field)) return NOT_FOUND;
+    cur = (cur as Record<string, unknown>)[field];
+  }
+  if (cur === undefined || Array.isArray(cur) || typeof cur === 'function') return NOT_FOUND;
+  return cur;
+}
+
 function queryError(src: string, field: string, detail: string): StatesError {
   return new StatesError('States.QueryEvaluationError', `The JSONata expression '${src}' specified for the field '${field}' ${detail}`);
 }
@@ -167,8 +198,13 @@ export async function evaluateTemplate(t: Template, bindings: Bindings, field: s
   switch (t.k) {
     case 'lit':
       return t.v;
-    case 'expr':
+    case 'expr': {
+      if (t.path) {
+        const value = readPath(t.path, bindings);
+        if (value !== NOT_FOUND) return toJson(value, t.src, field);
+      }
       return evaluateExpression(t.e, t.src, bindings, field);
+    }
     case 'arr': {
       const out: Json[] = [];
       for (let i = 0; i < t.items.length; i++) out.push(await evaluateTemplate(t.items[i] as Template, bindings, `${field}[${i}]`));

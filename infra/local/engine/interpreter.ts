@@ -106,6 +106,8 @@ export interface InterpreterOptions {
   resources: ResourceEnv;
   journal: Journal<ExecutionHeader, Frame, StoredEvent> | undefined;
   random: () => number;
+  /** Task handlers running at once; more wait their turn in start order (default 64). */
+  maxConcurrentTasks?: number;
 }
 
 type Work = () => Promise<void> | void;
@@ -153,16 +155,24 @@ export class Interpreter implements IdleSource {
   private waiters: Array<() => void> = [];
   private readonly dirty = new Set<Execution>();
   private pendingInvocations: Array<() => void> = [];
+  /** Invocations waiting for a free handler slot, in start order, and the handlers running now. */
+  private readonly ready: Array<() => void> = [];
+  private readyHead = 0;
+  private running = 0;
+  private readonly maxRunning: number;
   private dead = false;
   /** Handler calls whose result the engine still waits for; a timed-out or aborted task stops counting. */
   private readonly awaited = new Map<string, () => void>();
 
-  constructor(private readonly o: InterpreterOptions) {}
+  constructor(private readonly o: InterpreterOptions) {
+    this.maxRunning = o.maxConcurrentTasks ?? 64;
+    if (!(this.maxRunning >= 1)) throw new RangeError('maxConcurrentTasks must be ≥ 1');
+  }
 
   // ——— idleness ———
 
   isIdle(): boolean {
-    return !this.draining && this.head === this.queue.length && this.inflight === 0;
+    return !this.draining && this.head === this.queue.length && this.inflight === 0 && this.readyHead === this.ready.length;
   }
 
   whenIdle(): Promise<void> {
@@ -183,6 +193,8 @@ export class Interpreter implements IdleSource {
     for (const exec of this.executions.values()) for (const list of exec.timers.values()) for (const t of list) t.cancel();
     this.queue.length = 0;
     this.head = 0;
+    this.ready.length = 0;
+    this.readyHead = 0;
     this.awaited.clear();
     this.inflight = 0;
     this.settle();
@@ -213,9 +225,9 @@ export class Interpreter implements IdleSource {
       if (this.pendingInvocations.length > 0 || ++sinceCommit >= 512) {
         this.commit();
         sinceCommit = 0;
-        const starts = this.pendingInvocations;
+        for (const start of this.pendingInvocations) this.ready.push(start);
         this.pendingInvocations = [];
-        for (const start of starts) start();
+        this.startReady();
       }
     }
     this.commit();
@@ -828,6 +840,11 @@ export class Interpreter implements IdleSource {
     this.totals.taskInvocations++;
     this.armTaskTimers(exec, f, task);
     this.pendingInvocations.push(() => {
+      // A task that timed out or was stopped while it waited for a slot is not invoked any more.
+      if (!this.current(exec, f, task.attempt)) {
+        this.running--;
+        return;
+      }
       const key = `${exec.arn}#${task.attempt}`;
       this.inflight++;
       this.awaited.set(key, () => {
@@ -843,8 +860,30 @@ export class Interpreter implements IdleSource {
             this.enqueue(() => this.taskSettled(exec, f, task.attempt, undefined, err));
           },
         )
-        .finally(() => this.release(exec, task.attempt));
+        .finally(() => {
+          this.running--;
+          this.release(exec, task.attempt);
+          this.startReady();
+        });
     });
+  }
+
+  /** Starts waiting invocations while handler slots are free. */
+  private startReady(): void {
+    while (this.running < this.maxRunning && this.readyHead < this.ready.length && !this.dead) {
+      const start = this.ready[this.readyHead++] as () => void;
+      if (this.readyHead === this.ready.length) {
+        this.ready.length = 0;
+        this.readyHead = 0;
+      }
+      this.running++;
+      start();
+    }
+    if (this.readyHead > 4096 && this.readyHead * 2 > this.ready.length) {
+      this.ready.splice(0, this.readyHead);
+      this.readyHead = 0;
+    }
+    this.settle();
   }
 
   private release(exec: Execution, attempt: number): void {

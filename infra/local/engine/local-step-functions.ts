@@ -54,6 +54,8 @@ export interface LocalStepFunctionsOptions {
   lambdaTimeoutSeconds?: number;
   /** Journal size that triggers compaction into a snapshot (default 64 MiB). */
   compactJournalAfterBytes?: number;
+  /** Task handlers running at once; further invocations wait their turn in start order (default 64). */
+  maxConcurrentTasks?: number;
 }
 
 interface Machine extends MachineRecord {
@@ -107,6 +109,7 @@ export class LocalStepFunctions {
       clock: this.clock,
       journal: this.journal,
       random,
+      ...(options.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: options.maxConcurrentTasks }),
       resources: {
         lambdas: this.lambdas,
         dynamodb: options.dynamodb,
