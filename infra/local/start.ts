@@ -8,20 +8,25 @@
  *
  * Options: --data-dir DIR (.data), --preset NAME (hostico), --start ISO (virtual/speed start instant),
  * --api-port 3000, --console-port 3001, --sfn-port 8083, --ses-port 8005, --dynamodb-port 8000.
+ * HOSTCYCLE_DATA_DIR and HOSTCYCLE_API_PORT, HOSTCYCLE_CONSOLE_PORT, … set the defaults of the data
+ * directory and the ports, so a test (or a second runtime) runs the README's commands unchanged
+ * elsewhere; a flag wins over its variable.
  *
  * Data: DIR/dynamodb (DynamoDB Local's files), DIR/engine (the engine journal: executions resume after
  * a restart), DIR/local.json (the staff-token secret, so tokens survive a restart, and the virtual
- * time reached, so a virtual clock resumes where it stopped).
+ * time reached, so a virtual or sped-up clock resumes where it stopped). The time is written whenever
+ * the clock fires a timer or finishes an advance, and each second while it runs, not only at Ctrl-C:
+ * after a crash the clock resumes at the last instant anything happened, never before it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isPresetName, PRESET_NAMES } from '../../functions/domain/policy';
 import { TABLE_DESIGN } from '../../functions/data/table';
 import { startDynamoDbLocal } from './dynamodb-local';
-import type { ClockMode } from './engine';
+import type { ClockMode, EngineClock, EngineClockOptions } from './engine';
 
 export const DEFAULT_PORTS = { api: 3000, console: 3001, sfn: 8083, ses: 8005, dynamodb: 8000 } as const;
 const HOST = '127.0.0.1';
@@ -37,11 +42,24 @@ class PortTakenError extends Error {
 /** Clear messages, not stack traces, for what a user can fix. */
 const USER_ERRORS = new Set(['UsageError', 'PortTakenError', 'PortInUseError', 'MissingPrerequisiteError']);
 
+/** The flag, else its environment variable (HOSTCYCLE_API_PORT for --api-port), else the default. */
 function portOption(value: string | undefined, fallback: number, flag: string): number {
-  if (value === undefined) return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${flag} must be a port number between 1 and 65535, not "${value}".`);
+  const variable = envName(flag);
+  const given = value ?? nonEmpty(process.env[variable]);
+  if (given === undefined) return fallback;
+  const port = Number(given);
+  const source = value === undefined ? variable : flag;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${source} must be a port number between 1 and 65535, not "${given}".`);
   return port;
+}
+
+/** --api-port → HOSTCYCLE_API_PORT. */
+function envName(flag: string): string {
+  return `HOSTCYCLE_${flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase()}`;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -53,7 +71,7 @@ function portFree(port: number): Promise<boolean> {
 }
 
 const OPTIONS = {
-  'data-dir': { type: 'string', default: '.data' },
+  'data-dir': { type: 'string' },
   preset: { type: 'string', default: 'hostico' },
   speed: { type: 'string' },
   virtual: { type: 'boolean', default: false },
@@ -72,8 +90,9 @@ const USAGE = `usage: npm start [-- options]
   --speed N             run the clock N times faster than real time (e.g. 3600: one hour per second)
   --virtual             stop the clock; advance it through the engine or the console
   --start ISO           where a virtual or sped-up clock starts
-  --data-dir DIR        where data lives (default .data)
-  --api-port, --console-port, --sfn-port, --ses-port, --dynamodb-port   ports (defaults ${Object.values(DEFAULT_PORTS).join(', ')})`;
+  --data-dir DIR        where data lives (default .data, or HOSTCYCLE_DATA_DIR)
+  --api-port, --console-port, --sfn-port, --ses-port, --dynamodb-port   ports (defaults ${Object.values(DEFAULT_PORTS).join(', ')},
+                        or HOSTCYCLE_API_PORT, HOSTCYCLE_CONSOLE_PORT, HOSTCYCLE_SFN_PORT, HOSTCYCLE_SES_PORT, HOSTCYCLE_DYNAMODB_PORT)`;
 
 /** parseArgs, with its complaint about an unknown or malformed option as one sentence. */
 function parseOptions() {
@@ -87,6 +106,36 @@ function parseOptions() {
 interface LocalState {
   staffJwtSecret: string;
   virtualNow?: string;
+}
+
+/** Replaces the file in one step: a crash mid-write leaves the old state, never half of the new one. */
+function writeState(path: string, state: LocalState): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2));
+  renameSync(`${path}.tmp`, path);
+}
+
+/**
+ * An engine clock that saves the instant it reached each time it fires a timer or finishes an advance
+ * (the only moments a stopped clock moves), so a crash loses no virtual time.
+ */
+function savingClock(Clock: typeof EngineClock, options: EngineClockOptions, save: (at: Date) => void): EngineClock {
+  class SavingClock extends Clock {
+    override schedule(at: number, fire: () => void) {
+      return super.schedule(at, () => {
+        save(this.now());
+        fire();
+      });
+    }
+
+    override async advanceTo(target: Date | string | number): Promise<void> {
+      try {
+        await super.advanceTo(target);
+      } finally {
+        save(this.now());
+      }
+    }
+  }
+  return new SavingClock(options);
 }
 
 async function main(): Promise<void> {
@@ -124,20 +173,36 @@ async function main(): Promise<void> {
     }
   }
 
-  const dataDir = resolve(values['data-dir']);
+  const dataDir = resolve(values['data-dir'] ?? nonEmpty(process.env.HOSTCYCLE_DATA_DIR) ?? '.data');
   mkdirSync(dataDir, { recursive: true });
   const statePath = join(dataDir, 'local.json');
-  const saved: Partial<LocalState> = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as Partial<LocalState>) : {};
-  const state: LocalState = { staffJwtSecret: saved.staffJwtSecret ?? randomBytes(32).toString('hex') };
-  writeFileSync(statePath, JSON.stringify(state, null, 2));
+  const saved: Partial<LocalState> = existsSync(statePath) ? readState(statePath) : {};
+  const state: LocalState = { staffJwtSecret: saved.staffJwtSecret ?? randomBytes(32).toString('hex'), ...(saved.virtualNow === undefined ? {} : { virtualNow: saved.virtualNow }) };
+  writeState(statePath, state);
 
   // DynamoDB Local (a JVM) takes longest to come up; the rest of hostcycle loads meanwhile.
-  const dynamodb = startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb'), port: ports.dynamodb });
+  // Its JVM takes 5 s on an idle machine and can take over 30 s on a busy one: wait, rather than fail.
+  const dynamodb = startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb'), port: ports.dynamodb, readyTimeoutMs: 120_000 });
   const loaded = Promise.all([import('./engine'), import('./runtime')]);
   const [ddb, [{ EngineClock }, { LOCAL_WEBHOOK_SECRET, startLocalRuntime }]] = await Promise.all([dynamodb, loaded]);
 
-  const start = values.start ?? (mode === 'real' ? undefined : saved.virtualNow);
-  const clock = new EngineClock({ mode, ...(start === undefined ? {} : { start }) });
+  // A data directory's clock never goes back: its executions, timers and ledgers are at the time it reached.
+  let start = mode === 'real' ? undefined : (values.start ?? saved.virtualNow);
+  let startNote = '';
+  if (mode !== 'real' && values.start !== undefined && saved.virtualNow !== undefined && Date.parse(saved.virtualNow) > Date.parse(values.start)) {
+    start = saved.virtualNow;
+    startNote = `\n  (the clock resumes at ${saved.virtualNow}, where ${dataDir} stopped, not at --start ${values.start}; delete that directory to begin again)`;
+  }
+  let lastSaved = state.virtualNow;
+  const saveTime = (at: Date) => {
+    const virtualNow = at.toISOString();
+    if (virtualNow === lastSaved) return;
+    lastSaved = virtualNow;
+    writeState(statePath, { ...state, virtualNow });
+  };
+  const clock = savingClock(EngineClock, { mode, ...(start === undefined ? {} : { start }) }, saveTime);
+  // A running clock moves between timers too.
+  setInterval(() => saveTime(clock.now()), 1_000).unref();
   const runtime = await startLocalRuntime({
     preset,
     clock,
@@ -163,7 +228,7 @@ async function main(): Promise<void> {
   const clockLabel = mode === 'real' ? 'real time' : mode === 'virtual' ? 'virtual (stands still until advanced)' : `${mode.speed}× real time`;
   console.log(
     [
-      `hostcycle is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (preset ${preset}, clock ${clockLabel}, now ${clock.now().toISOString()})`,
+      `hostcycle is ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (preset ${preset}, clock ${clockLabel}, now ${clock.now().toISOString()})${startNote}`,
       `  Staff console    ${staffConsole.url}   (approvals, timelines, workflow diagrams, the clock)`,
       `  HTTP API         ${runtime.urls.api}   (OpenAPI: ${runtime.urls.api}/openapi.json)`,
       `  Step Functions   ${runtime.urls.sfn}   (aws --endpoint-url ${runtime.urls.sfn} stepfunctions …)`,
@@ -185,7 +250,7 @@ async function main(): Promise<void> {
       await staffConsole.stop();
       await runtime.stop();
       await ddb.stop();
-      writeFileSync(statePath, JSON.stringify({ ...state, virtualNow: clock.now().toISOString() }, null, 2));
+      saveTime(clock.now());
       console.log('hostcycle stopped.');
       process.exit(0);
     } catch (error) {
@@ -195,6 +260,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function readState(path: string): Partial<LocalState> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Partial<LocalState>;
+  } catch (error) {
+    throw new UsageError(`${path} is not readable JSON (${(error as Error).message}); delete it to start with a new staff-token secret and clock.`);
+  }
 }
 
 main().catch((error: unknown) => {
