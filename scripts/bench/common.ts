@@ -12,6 +12,7 @@ import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from '../../infra/l
 import { EngineClock } from '../../infra/local/engine';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime';
 import { startSesLocal, type SesLocal } from '../../infra/local/ses-local';
+import { meterRuntime } from './instrument';
 
 export interface Spread {
   median: number;
@@ -77,6 +78,7 @@ export class BenchInfra {
       log: SILENT_LOG,
       ...rest,
     });
+    meterRuntime(runtime);
     return {
       ...runtime,
       stop: async () => {

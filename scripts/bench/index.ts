@@ -11,11 +11,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { BenchInfra, fmt, machine } from './common';
 import { bundleSizes, type BundleSize } from './bundles';
 import { engineThroughput, TRANSITION_TARGETS, type EngineFigure } from './engine';
-import { installDynamoDbMeter } from './instrument';
 import { lambdaMemoryMb, lifecycleCosts, TARGETS, type ScenarioResult } from './lifecycle-cost';
 import { PRICES } from './prices';
 import { readAmplification, type ReadAmplification } from './read-amplification';
-import { P99_TARGET_MS, webhookIntake, type WebhookIntake } from './webhook-intake';
+import { P99_TARGET_MS, webhookIntake, type IntakeFigure, type WebhookIntake } from './webhook-intake';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'cost,engine,reads,bundles,webhooks').split(','));
@@ -32,7 +31,7 @@ interface Report {
   lambdaMemoryMb: number;
   lifecycles?: ScenarioResult[];
   targets?: { name: string; limit: number; measured: number; met: boolean; costliestStates?: [string, number][] }[];
-  per1000?: { invoicesHappy: number; invoicesWorst: number; ordersHappy: number; ordersWorst: number; byPreset: Record<string, Record<string, number>> };
+  per1000?: Record<`${'invoices' | 'orders' | 'refunds' | 'withdrawals'}${'Happy' | 'Worst'}`, number> & { byPreset: Record<string, Record<string, number>> };
   engine?: EngineFigure[];
   readAmplification?: ReadAmplification;
   bundles?: BundleSize[];
@@ -49,7 +48,7 @@ function printCosts(results: ScenarioResult[], report: Report): void {
     );
     log(`      ${u.outcome}`);
   }
-  const mean = (rs: ScenarioResult[]) => rs.reduce((s, r) => s + r.costUsd.per1000, 0) / rs.length;
+  const mean = (rs: ScenarioResult[]) => (rs.length === 0 ? Number.NaN : rs.reduce((s, r) => s + r.costUsd.per1000, 0) / rs.length);
   const pick = (workflow: string, path: string) => results.filter((r) => r.workflow === workflow && r.path === path);
   const byPreset: Record<string, Record<string, number>> = {};
   for (const r of results) (byPreset[r.preset] ??= {})[`${r.workflow} ${r.path}`] = r.costUsd.per1000;
@@ -58,10 +57,20 @@ function printCosts(results: ScenarioResult[], report: Report): void {
     invoicesWorst: mean(pick('invoice-dunning', 'worst')),
     ordersHappy: mean(pick('order-activation', 'happy')),
     ordersWorst: mean(pick('order-activation', 'worst')),
+    refundsHappy: mean(pick('refund', 'happy')),
+    refundsWorst: mean(pick('refund', 'worst')),
+    withdrawalsHappy: mean(pick('withdrawal', 'happy')),
+    withdrawalsWorst: mean(pick('withdrawal', 'worst')),
     byPreset,
   };
-  log(`   per 1,000 invoices (mean of presets): paid on time ${usd(report.per1000.invoicesHappy)}, never paid ${usd(report.per1000.invoicesWorst)}`);
-  log(`   per 1,000 orders   (mean of presets): fulfilled ${usd(report.per1000.ordersHappy)}, provisioning failed ${usd(report.per1000.ordersWorst)}`);
+  const p = report.per1000;
+  const line = (what: string, happy: number, worst: number, happyLabel: string, worstLabel: string) => {
+    if (!Number.isNaN(happy) || !Number.isNaN(worst)) log(`   per 1,000 ${what} (mean of presets): ${happyLabel} ${usd(happy)}, ${worstLabel} ${usd(worst)}`);
+  };
+  line('invoices   ', p.invoicesHappy, p.invoicesWorst, 'paid on time', 'never paid');
+  line('orders     ', p.ordersHappy, p.ordersWorst, 'fulfilled', 'provisioning failed');
+  line('refunds    ', p.refundsHappy, p.refundsWorst, 'approved and paid', 'staff never decide');
+  line('withdrawals', p.withdrawalsHappy, p.withdrawalsWorst, 'approved and refunded', 'staff never decide');
   report.targets = [];
   for (const r of pick('invoice-dunning', 'happy').concat(pick('invoice-dunning', 'worst'))) {
     const limit = r.path === 'happy' ? TARGETS.paidOnTimeInvoice : TARGETS.invoiceToDeletion;
@@ -96,7 +105,6 @@ async function main(): Promise<void> {
     log();
   }
 
-  installDynamoDbMeter();
   const infra = await BenchInfra.start();
   try {
     if (ONLY.has('cost')) {
@@ -112,10 +120,17 @@ async function main(): Promise<void> {
       log();
     }
     if (ONLY.has('webhooks')) {
-      report.webhookIntake = await webhookIntake(infra, RUNS, 1_000, 50);
+      const requests = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 300);
+      const rates = (process.env.BENCH_WEBHOOK_RATES ?? '5,10,20,50,100').split(',').map(Number);
+      report.webhookIntake = await webhookIntake(infra, RUNS, { requests, clients: 50, rates, seconds: Number(process.env.BENCH_WEBHOOK_SECONDS ?? 10) });
       const w = report.webhookIntake;
-      log(`5. Webhook intake: ${w.clients} concurrent signed clients, ${w.requestsPerRun} order.placed per run`);
-      log(`   p50 ${fmt(w.p50Ms, 'ms', 1)}, p99 ${fmt(w.p99Ms, 'ms', 1)} (target < ${P99_TARGET_MS} ms ${w.p99Ms.median < P99_TARGET_MS ? 'met' : 'MISSED'}), ${fmt(w.requestsPerSecond, 'req/s')}; statuses ${JSON.stringify(w.statuses)}${w.firstError === undefined ? "" : `; first error: ${w.firstError.slice(0, 300)}`}`);
+      const line = (f: IntakeFigure) =>
+        `p50 ${fmt(f.p50Ms, 'ms', 1)}, p99 ${fmt(f.p99Ms, 'ms', 1)} (target < ${P99_TARGET_MS} ms ${f.p99Ms.median < P99_TARGET_MS ? 'met' : 'MISSED'}), ${fmt(f.requestsPerSecond, 'req/s', 1)}, load ${fmt(f.loadAverage, '', 1)}`;
+      log(`5. Webhook intake (order.placed, smartape, each starting an order-activation execution on the same machine)`);
+      log(`   DynamoDB Local, one call at a time: ${w.dynamoDbLocal.map((d) => `${d.command} p50 ${fmt(d.p50Ms, 'ms', 2)}, p99 ${fmt(d.p99Ms, 'ms', 2)}`).join('; ')}`);
+      for (const f of w.open) log(`   ${f.label}: ${line(f)}`);
+      log(`   ${w.closed.label}: ${line(w.closed)}; Little's law: p50 ≥ ${w.closed.clients} ÷ throughput ≈ ${w.closed.littleLawP50FloorMs.toFixed(0)} ms`);
+      log(`   statuses ${JSON.stringify(w.statuses)}${w.firstError === undefined ? '' : `; first error: ${w.firstError.slice(0, 300)}`}`);
       log();
     }
   } finally {

@@ -1,11 +1,8 @@
 /**
  * Counting what a lifecycle would be billed for while it runs on the local runtime.
  *
- * DynamoDB: infra/local/metering.ts's meter on every DynamoDB client the process creates.
- * startLocalRuntime builds its client inside and does not return it, so the meter is attached when a
- * client sends its first request (its middleware stack is resolved per request, so a meter added then
- * sees that request too). Once LocalRuntime exposes its client, `meterDynamoDb(runtime.dynamodb)`
- * replaces this hook.
+ * DynamoDB: infra/local/metering.ts's meter on the runtime's own client (`LocalRuntime.dynamodb`, the
+ * one the repository, the ledgers and the engine use), attached by BenchInfra.runtime for every runtime.
  *
  * Lambda durations: each function the workflows call is re-registered in the engine wrapped in a
  * timer (the same handler the manifest creates, built from the runtime's own deps), and the billing
@@ -13,27 +10,17 @@
  * 1 ms Lambda bills by; it includes DynamoDB Local's latency and the machine's load, so it is an
  * estimate of the billed duration, not a measurement of it.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TaskHandler } from '../../functions/app/ports';
 import { createWebhookLedger } from '../../functions/data/webhook-ledger';
 import { FUNCTIONS, type FunctionDeps } from '../../functions/lambda/manifest';
-import { LOCAL_AWS } from '../../infra/local/dynamodb-local';
 import { meterDynamoDb, type DynamoDbUsage } from '../../infra/local/metering';
 import type { LocalRuntime } from '../../infra/local/runtime';
 
 const meters: ReturnType<typeof meterDynamoDb>[] = [];
-const metered = new WeakSet<DynamoDBClient>();
 
-export function installDynamoDbMeter(): void {
-  const send = DynamoDBClient.prototype.send;
-  const meteredSend = function (this: DynamoDBClient, ...args: unknown[]) {
-    if (!metered.has(this)) {
-      metered.add(this);
-      meters.push(meterDynamoDb(this));
-    }
-    return (send as (...a: unknown[]) => unknown).apply(this, args);
-  };
-  DynamoDBClient.prototype.send = meteredSend as typeof send;
+/** Meters the runtime's own DynamoDB client; `dynamoDb.usage()` sums every metered runtime. */
+export function meterRuntime(rt: Pick<LocalRuntime, 'dynamodb'>): void {
+  meters.push(meterDynamoDb(rt.dynamodb));
 }
 
 export const dynamoDb = {
@@ -79,14 +66,14 @@ export class LambdaTimer {
    * Re-registers the workflows' functions timed and returns the billing run, timed, for the caller to
    * run. The functions' HTTP deps are required by the manifest's type but unused: none of them serves HTTP.
    */
-  instrument(rt: LocalRuntime, dynamoDbEndpoint: string): TaskHandler {
+  instrument(rt: LocalRuntime): TaskHandler {
     const deps: FunctionDeps = {
       ...rt.platform,
       http: {
         clock: rt.clock,
         webhooks: {
           secrets: [rt.webhookSecret],
-          ledger: createWebhookLedger({ client: new DynamoDBClient({ endpoint: dynamoDbEndpoint, ...LOCAL_AWS }), tableName: rt.tableName, clock: rt.clock }),
+          ledger: createWebhookLedger({ client: rt.dynamodb, tableName: rt.tableName, clock: rt.clock }),
         },
         staffAuth: { mode: 'local', secret: 'unused: the timed functions serve no HTTP' },
       },

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowName } from '../../functions/app/ports';
-import type { PresetName } from '../../functions/domain/policy';
+import { getPreset, type PresetName } from '../../functions/domain/policy';
 import type { LocalRuntime } from '../../infra/local/runtime';
 import { postWebhook, spread, type BenchInfra, type Spread } from './common';
 import { dynamoDb, LambdaTimer } from './instrument';
@@ -103,6 +103,8 @@ interface Scenario {
   path: 'happy' | 'worst';
   description: string;
   provisionerFails?: boolean;
+  /** Presets whose contract has this lifecycle at all (withdrawal: only where a right of withdrawal exists). */
+  appliesTo?: (preset: PresetName) => boolean;
   /** Records the scenario needs that are not part of the lifecycle (not counted). */
   arrange(d: Drive, preset: PresetName): Promise<Record<string, string>>;
   /** The lifecycle itself; returns the business id of its own execution and a one-line outcome. */
@@ -218,7 +220,146 @@ function orderScenario(path: 'happy' | 'worst'): Scenario {
   };
 }
 
-export const SCENARIOS: readonly Scenario[] = [invoiceScenario('happy'), invoiceScenario('worst'), orderScenario('happy'), orderScenario('worst')];
+/** Days between activation and the request: inside every preset's refund and withdrawal window. */
+const DAYS_SINCE_ACTIVATION = 5;
+
+/**
+ * A paid, active annual service, written as the order and dunning workflows leave it (customer,
+ * fulfilled order, active service, paid invoice), so a refund or withdrawal starts from it without
+ * replaying the order (test/lifecycles/refund/support.ts arranges the same records).
+ */
+async function paidService(d: Drive, preset: PresetName): Promise<Record<string, string>> {
+  const { repo, policy } = d.rt.deps;
+  const activatedAt = new Date(Date.parse(START) - DAYS_SINCE_ACTIVATION * 86_400_000).toISOString();
+  const day = activatedAt.slice(0, 10);
+  const price = { amount: 12_000, currency: CURRENCY[preset] };
+  const customerId = `CUS-${randomUUID().slice(0, 8)}`;
+  await repo.create('customer', { id: customerId, state: 'active', type: 'consumer', email: `${customerId.toLowerCase()}@example.com`, name: 'Ana Novak', language: 'en', country: COUNTRY[preset] }, SETUP);
+  const orderId = `ORD-${randomUUID().slice(0, 8)}`;
+  const items = [{ id: 'i1', productKind: 'shared_hosting' as const, productCode: 'web-s', billingCycle: 'annual' as const, price, quantity: 1 }];
+  let order = await repo.create('order', { id: orderId, state: 'received', customerId, provider: policy.name, items, total: price, placedAt: activatedAt }, SETUP);
+  for (const to of ['awaiting_payment', 'paid', 'fulfilled'] as const) {
+    order = await repo.transition('order', orderId, { expectedState: order.state, expectedVersion: order.version, to, audit: SETUP });
+  }
+  const serviceId = `${orderId}-i1`;
+  const service = await repo.create(
+    'service',
+    { id: serviceId, state: 'pending', customerId, orderId, provider: policy.name, productKind: 'shared_hosting', productCode: 'web-s', billingCycle: 'annual', price },
+    SETUP,
+  );
+  await repo.transition('service', serviceId, { expectedState: 'pending', expectedVersion: service.version, to: 'active', patch: { activatedAt }, audit: SETUP });
+  const invoiceId = `INV-${orderId}`;
+  const invoice = await repo.create(
+    'invoice',
+    {
+      id: invoiceId,
+      state: 'draft',
+      customerId,
+      provider: policy.name,
+      kind: 'invoice',
+      lines: [{ kind: 'service_period', description: 'web-s', serviceId, periodStart: day, periodEnd: day, amount: price }],
+      total: price,
+      amountPaid: { amount: 0, currency: price.currency },
+      issueDate: day,
+      dueDate: day,
+    },
+    SETUP,
+  );
+  const issued = await repo.transition('invoice', invoiceId, { expectedState: 'draft', expectedVersion: invoice.version, to: 'issued', audit: SETUP });
+  await repo.recordPayment({
+    payment: { id: `PAY-${randomUUID().slice(0, 8)}`, state: 'received', customerId, invoiceId, amount: price, method: 'card', receivedAt: activatedAt },
+    invoice: { expectedState: 'issued', expectedVersion: issued.version },
+    audit: SETUP,
+  });
+  return { customerId, orderId, serviceId };
+}
+
+/** Staff approve every pending approval over the staff API, as a person would, until none is left. */
+async function approveAll(d: Drive): Promise<void> {
+  // A withdrawal's refund asks for its own approval once the services are deprovisioned, later on.
+  for (let round = 0; round < 6; round++) {
+    const pending = await d.rt.deps.approvals.listPending();
+    for (const approval of pending) {
+      await d.http(async () => {
+        const res = await fetch(`${d.rt.urls.api}/staff/approvals/${encodeURIComponent(approval.id)}/decision`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${d.rt.staffToken()}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ decision: 'approve', reason: 'benchmark' }),
+        });
+        return { status: res.status, body: await res.text() };
+      });
+    }
+    await d.rt.advance('1h');
+  }
+}
+
+function refundScenario(path: 'happy' | 'worst'): Scenario {
+  return {
+    workflow: 'refund',
+    path,
+    description:
+      path === 'happy'
+        ? `refund requested ${DAYS_SINCE_ACTIVATION} days after activation; staff approve where the preset asks them; paid out`
+        : `refund requested ${DAYS_SINCE_ACTIVATION} days after activation; staff never decide: escalations and reminders until the preset's deadline`,
+    arrange: paidService,
+    async run(d, _preset, { customerId = '', serviceId = '' }) {
+      const refundId = `RF-${randomUUID().slice(0, 8)}`;
+      const now = d.rt.clock.now().toISOString();
+      await d.http(() =>
+        postWebhook(d.rt, {
+          eventId: `evt-${randomUUID()}`,
+          type: 'refund.requested',
+          occurredAt: now,
+          data: { refundRequestId: refundId, customerId, serviceId, requestedAt: now, reason: 'not what I needed' },
+        }),
+      );
+      await d.rt.advance('1s');
+      if (path === 'happy') await approveAll(d);
+      await d.rt.advance(SETTLE);
+      return { executionName: refundId, outcome: async () => `refund ${(await d.rt.repo.get('refund', refundId)).state}` };
+    },
+  };
+}
+
+function withdrawalScenario(path: 'happy' | 'worst'): Scenario {
+  return {
+    workflow: 'withdrawal',
+    path,
+    appliesTo: (preset) => getPreset(preset).withdrawal !== null,
+    description:
+      path === 'happy'
+        ? `consumer withdraws ${DAYS_SINCE_ACTIVATION} days after the order; staff approve (withdrawal and its refund); refunded`
+        : `consumer withdraws ${DAYS_SINCE_ACTIVATION} days after the order; staff never decide anything: every wait runs to its deadline`,
+    arrange: paidService,
+    async run(d, _preset, { customerId = '', orderId = '' }) {
+      const withdrawalId = `WD-${randomUUID().slice(0, 8)}`;
+      const now = d.rt.clock.now().toISOString();
+      await d.http(() =>
+        postWebhook(d.rt, {
+          eventId: `evt-${randomUUID()}`,
+          type: 'withdrawal.requested',
+          occurredAt: now,
+          data: { withdrawalRequestId: withdrawalId, customerId, orderId, requestedAt: now, statement: 'I withdraw from the contract.' },
+        }),
+      );
+      await d.rt.advance('1s');
+      if (path === 'happy') await approveAll(d);
+      await d.rt.advance(SETTLE);
+      return { executionName: withdrawalId, outcome: async () => `withdrawal ${(await d.rt.repo.get('withdrawal', withdrawalId)).state}` };
+    },
+  };
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  invoiceScenario('happy'),
+  invoiceScenario('worst'),
+  orderScenario('happy'),
+  orderScenario('worst'),
+  refundScenario('happy'),
+  refundScenario('worst'),
+  withdrawalScenario('happy'),
+  withdrawalScenario('worst'),
+];
 
 async function statesEntered(rt: LocalRuntime): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -242,7 +383,7 @@ async function runOnce(infra: BenchInfra, scenario: Scenario, preset: PresetName
   });
   try {
     const timer = new LambdaTimer();
-    const billingRun = timer.instrument(rt, infra.dynamo.endpoint);
+    const billingRun = timer.instrument(rt);
     let schedulerInvocations = 0;
     const drive: Drive = {
       rt,
@@ -297,8 +438,10 @@ async function runOnce(infra: BenchInfra, scenario: Scenario, preset: PresetName
 export async function lifecycleCosts(infra: BenchInfra, runs: number, progress: (line: string) => void): Promise<ScenarioResult[]> {
   const memoryMb = lambdaMemoryMb();
   const results: ScenarioResult[] = [];
-  for (const scenario of SCENARIOS) {
-    for (const preset of PRESETS) {
+  // BENCH_WORKFLOWS=refund,withdrawal runs only those workflows' rows.
+  const only = process.env.BENCH_WORKFLOWS?.split(',');
+  for (const scenario of SCENARIOS.filter((s) => only === undefined || only.includes(s.workflow))) {
+    for (const preset of PRESETS.filter((p) => scenario.appliesTo?.(p) ?? true)) {
       const usages: Usage[] = [];
       for (let i = 0; i < runs; i++) usages.push(await runOnce(infra, scenario, preset, memoryMb));
       // Counts are deterministic (checked); durations are not, so the median run by duration is reported.

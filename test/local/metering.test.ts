@@ -38,3 +38,18 @@ describe('DynamoDB capacity meter', () => {
     expect(meter.usage.requests).toEqual({ PutItemCommand: 1, GetItemCommand: 1, TransactWriteItemsCommand: 1, QueryCommand: 1 });
   });
 });
+
+describe("the local runtime's own DynamoDB client", () => {
+  it('is the one the repository writes through, so a meter on it sees the runtime’s requests', async () => {
+    const { startTestRuntime } = await import('../support/runtime');
+    const rt = await startTestRuntime({ preset: 'hostico', start: '2026-03-02T09:00:00Z' });
+    try {
+      const runtimeMeter = meterDynamoDb(rt.dynamodb);
+      await rt.repo.find('customer', 'CUS-metered');
+      expect(runtimeMeter.usage.requests).toEqual({ GetItemCommand: 1 });
+      expect(runtimeMeter.usage.readRequestUnits).toBeGreaterThan(0);
+    } finally {
+      await rt.stop();
+    }
+  });
+});
