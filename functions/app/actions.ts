@@ -264,12 +264,15 @@ export function createActions(deps: AppDeps, mailLog: MailLog): HostcycleActions
       const records = await deps.repo.customerTimeline(customerId);
       const byId = new Map<string, Record<string, unknown>>();
       for (const { type, record } of records) if (type !== 'auditEvent') byId.set(`${type}#${record.id}`, record as Record<string, unknown>);
+      /** Whether a notification id (`invoice#INV-7#reminder#2`, `customer#C-1#…`) is about this customer's records. */
+      const about = (notificationId: string) =>
+        byId.has(notificationId.split('#').slice(0, 2).join('#')) || notificationId.startsWith(`customer#${customerId}#`);
       const entries: Keyed[] = [
         ...records.flatMap((r) => (r.type === 'auditEvent' ? [auditEntry(r.record, byId)] : [])),
-        ...(await mailLog.sentTo(customer.email)).map(mailEntry),
-        ...(await mailLog.listUndeliverable())
-          .filter((mail) => byId.has(mail.id.split('#').slice(0, 2).join('#')) || mail.id.startsWith(`customer#${customerId}#`))
-          .map(undeliverableEntry),
+        // The mailbox index is keyed by address, and two customers may share one (a reseller, a family):
+        // only the e-mails about this customer's own records belong on its timeline.
+        ...(await mailLog.sentTo(customer.email)).filter((mail) => about(mail.id)).map(mailEntry),
+        ...(await mailLog.listUndeliverable()).filter((mail) => about(mail.id)).map(undeliverableEntry),
         ...(await workflowEntries(records)),
       ];
       const sinceMs = since === undefined ? undefined : Date.parse(since);

@@ -207,6 +207,17 @@ describe('staff actions', () => {
     expect(entries.find((e) => e.entity.type === 'customer')).toMatchObject({ kind: 'audit', summary: 'customer C-staff created as active', at: START });
   });
 
+  it("keeps another customer's e-mails off the timeline when both share one address", async () => {
+    await createCustomer(rt.repo, 'C-sibling', { name: 'Ana Novak (company)', email: 'ana.novak@example.si' });
+    await rt.deps.mailer.send({ id: 'customer#C-sibling#notice', template: 'order_received', language: 'en', to: 'ana.novak@example.si', vars: fixtures.order_received.vars });
+
+    const mine = (await rt.staff('/staff/customers/C-staff/timeline?limit=100')).body.entries as { kind: string; entity: { id: string } }[];
+    const theirs = (await rt.staff('/staff/customers/C-sibling/timeline?limit=100')).body.entries as { kind: string; entity: { id: string } }[];
+
+    expect(mine.filter((e) => e.kind === 'email').map((e) => e.entity.id)).toEqual(['R-1']);
+    expect(theirs.filter((e) => e.kind === 'email').map((e) => e.entity.id)).toEqual(['C-sibling']);
+  });
+
   it('pages the timeline with a cursor, one entry at a time if asked, even through entries of the same instant', async () => {
     for (const n of [1, 2]) {
       await rt.deps.mailer.send({ id: `refund#R-1#reminder#${n}`, template: 'order_received', language: 'en', to: 'ana.novak@example.si', vars: fixtures.order_received.vars });
