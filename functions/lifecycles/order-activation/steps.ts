@@ -458,6 +458,16 @@ export async function cancelUnpaidOrder(deps: AppDeps, input: { orderId: string 
   if (order.state === 'awaiting_payment') {
     await deps.repo.transition('order', order.id, { expectedState: 'awaiting_payment', expectedVersion: order.version, to: 'cancelled', audit });
   }
+  // A part-payment received before the window closed is not kept for an order that will never run.
+  if (invoice.amountPaid.amount > 0) {
+    await startCancellationRefund(deps, {
+      order,
+      invoiceId,
+      serviceIds: servicesOf(order).map((s) => s.serviceId),
+      breakdown: [{ label: `Part-payment received for order ${order.id}, cancelled unpaid`, amount: invoice.amountPaid, clause: HOSTCYCLE_DEFAULT }],
+      reason: `order ${order.id} was cancelled unpaid after a part-payment`,
+    });
+  }
   return { outcome: 'cancelled' };
 }
 
@@ -661,10 +671,30 @@ async function refundCancelledItems(deps: AppDeps, orderId: string, cancelled: s
     const rest = invoice.amountPaid.amount - sum(breakdown.map((b) => b.amount), currency).amount;
     if (rest !== 0) breakdown.push({ label: `Rest of the amount paid for order ${orderId}`, amount: { amount: rest, currency }, clause: HOSTCYCLE_DEFAULT });
   }
+  return startCancellationRefund(deps, {
+    order,
+    invoiceId: invoice.id,
+    serviceIds: cancelled,
+    breakdown,
+    reason: `the provider cancelled ${everything ? `order ${orderId}` : `items of order ${orderId}`} after payment`,
+  });
+}
+
+/**
+ * Records the refund of money received for an order the provider cancelled and starts its execution,
+ * both under `orderIds.cancellationRefund`, so a retried step creates neither twice. Nothing is
+ * recorded when the breakdown adds up to nothing.
+ */
+async function startCancellationRefund(
+  deps: AppDeps,
+  input: { order: Order; invoiceId: string; serviceIds: string[]; breakdown: RefundBreakdownItem[]; reason: string },
+): Promise<string | undefined> {
+  const { order, breakdown } = input;
+  const currency = breakdown[0]?.amount.currency ?? order.total.currency;
   const amount = sum(breakdown.map((b) => b.amount), currency);
   if (amount.amount <= 0) return undefined;
-  const refundId = orderIds.cancellationRefund(orderId);
-  const payment = (await deps.repo.customerTimeline(order.customerId)).find((e) => e.type === 'payment' && e.record.invoiceId === invoice.id);
+  const refundId = orderIds.cancellationRefund(order.id);
+  const payment = (await deps.repo.customerTimeline(order.customerId)).find((e) => e.type === 'payment' && e.record.invoiceId === input.invoiceId);
   try {
     await deps.repo.create(
       'refund',
@@ -673,16 +703,16 @@ async function refundCancelledItems(deps: AppDeps, orderId: string, cancelled: s
         state: 'requested',
         customerId: order.customerId,
         provider: deps.presetName,
-        serviceIds: cancelled,
+        serviceIds: input.serviceIds,
         requestedAt: now(deps),
         amount,
         breakdown,
         destination: payment ? { kind: 'original_method', details: `payment ${payment.record.id}` } : { kind: 'original_method' },
-        reason: `the provider cancelled ${everything ? `order ${orderId}` : `items of order ${orderId}`} after payment`,
+        reason: input.reason,
         origin: 'provider_cancellation',
-        orderId,
+        orderId: order.id,
       },
-      { actor: SYSTEM, rule: HOSTCYCLE_DEFAULT, details: { orderId, cancelled, invoiceId: invoice.id } },
+      { actor: SYSTEM, rule: HOSTCYCLE_DEFAULT, details: { orderId: order.id, cancelled: input.serviceIds, invoiceId: input.invoiceId } },
     );
   } catch (error) {
     if (!(error instanceof AlreadyExistsError)) throw error;
@@ -739,8 +769,8 @@ async function cancellationNotice(deps: AppDeps, order: Order) {
     if (ended.details?.ground !== 'free_trial_used') throw new ValidationError('orderId', `order ${order.id} was rejected in review: that is review_rejected`);
     return { cancelledAt: ended.at, cause: 'free_trial_used' as const, clause: ended.rule, ...reasonOf(ended.details) };
   }
-  if (ended.from === 'awaiting_payment') return { cancelledAt: ended.at, cause: 'unpaid' as const, clause: ended.rule };
   const refund = await deps.repo.find('refund', orderIds.cancellationRefund(order.id));
+  if (ended.from === 'awaiting_payment') return { cancelledAt: ended.at, cause: 'unpaid' as const, clause: ended.rule, ...(refund ? { refund: refund.amount } : {}) };
   const cancelled = Array.isArray(ended.details?.cancelled) ? (ended.details.cancelled as string[]) : [];
   const staffReason = (await Promise.all(cancelled.map(async (id) => (await deps.repo.history('service', id)).findLast((e) => e.to === 'cancelled'))))
     .map((e) => (e?.actor.type === 'staff' ? reasonOf(e.details) : {}))

@@ -429,7 +429,14 @@ export async function issueCreditNote(deps: AppDeps, input: { refundId: string }
   let note = await deps.repo.find('invoice', id);
   if (note === undefined) {
     const records = await customerRecords(deps, refund.customerId);
-    const credited = refund.serviceIds.map((s) => paidLineFor(records, s)).find((p) => p !== undefined);
+    // A part-paid invoice of an order cancelled unpaid is not `paid`, yet what it received is credited.
+    const partPaid = () => {
+      const invoice = recordsOf(records, 'invoice').find(
+        (inv) => inv.kind !== 'credit_note' && inv.amountPaid.amount > 0 && inv.lines.some((l) => 'serviceId' in l && refund.serviceIds.includes(l.serviceId)),
+      );
+      return invoice && { invoice };
+    };
+    const credited = refund.serviceIds.map((s) => paidLineFor(records, s)).find((p) => p !== undefined) ?? (refund.origin === 'provider_cancellation' ? partPaid() : undefined);
     if (credited === undefined) throw new NotFoundError(`refund ${refund.id}: no paid invoice of its services to credit`);
     const today = localDateOf(deps.policy.calendar, deps.clock.now());
     note = await deps.repo.create(

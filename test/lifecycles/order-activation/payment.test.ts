@@ -78,6 +78,31 @@ describe('smartape: 5 working days to pay (hostcycle default after 003 5.1)', ()
     expect(states.filter((s) => s === 'WaitForPayment')).toHaveLength(2);
     expect(states.filter((s) => s === 'ConfirmPayment')).toHaveLength(2);
   });
+
+  it('refunds a part-payment in full when the rest never comes and the order is cancelled', async () => {
+    const order = orderPlaced(rt, { country: 'EE', items: [{ amount: 1000 }] });
+    await place(rt, order);
+    const answer = await rt.webhook({
+      eventId: uid('evt-pay'),
+      type: 'payment.received',
+      occurredAt: rt.clock.now().toISOString(),
+      data: { paymentId: uid('PAY'), invoiceId: `INV-${order.orderId}`, amount: { amount: 400, currency: 'EUR' }, method: 'bank_transfer', receivedAt: rt.clock.now().toISOString() },
+    });
+    expect(answer.status).toBe(202);
+
+    await rt.advance('10d');
+
+    await expectCancelled(rt, order.orderId, 'hostcycle default');
+    const refundId = orderIds.cancellationRefund(order.orderId);
+    const refund = await rt.repo.get('refund', refundId);
+    expect(await rt.deps.workflows.describe('refund', refundId)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(refund).toMatchObject({ state: 'completed', origin: 'provider_cancellation', orderId: order.orderId, amount: { amount: 400, currency: 'EUR' } });
+    expect(refund.breakdown).toEqual([{ label: `Part-payment received for order ${order.orderId}, cancelled unpaid`, amount: { amount: 400, currency: 'EUR' }, clause: 'hostcycle default' }]);
+    expect(rt.payments.payouts.filter((x) => x.refundId === refundId).map((x) => x.amount)).toEqual([{ amount: 400, currency: 'EUR' }]);
+    const [letter] = await bodiesTo(rt, order.email, 'has been cancelled');
+    expect(letter).toContain('because it was not paid in time');
+    expect(letter).toContain('You will get back the full EUR 4.00 you paid');
+  });
 });
 
 describe('hostico: 14 calendar days to pay (hostcycle default), counted from the accepted order’s invoice', () => {
