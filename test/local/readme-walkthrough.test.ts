@@ -11,7 +11,7 @@
  * line; it never sleeps. Then it checks what the README promises: each command's answer, the five
  * e-mails in the mail viewer, the console's timeline, and a clean Ctrl-C.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,19 @@ function walkthroughBlock(readme: string, marker: string): string[] {
     .replace(/\\\n\s*/g, '')
     .split('\n')
     .filter((line) => line.trim() !== '');
+}
+
+/**
+ * Runs a command in bash without blocking this process: a blocked event loop cannot see the server
+ * close an idle keep-alive socket, and the next request would go out on the dead socket.
+ */
+function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile('bash', ['-c', script], { encoding: 'utf8', env, timeout: 120_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      done({ status: code, stdout, stderr });
+    });
+  });
 }
 
 /** A line that only sets shell variables (it is repeated before each later command, as a shell keeps them). */
@@ -61,11 +74,7 @@ describe('the README walkthrough, exactly as written', () => {
     const kept: string[] = [];
     for (const raw of commands) {
       const line = raw.replace('<staff token>', token);
-      const run = spawnSync('bash', ['-c', [...kept, line].join('\n')], {
-        encoding: 'utf8',
-        env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        timeout: 120_000,
-      });
+      const run = await bash([...kept, line].join('\n'), { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
       answers.push({ line: raw, status: run.status, out: `${run.stdout}${run.stderr}` });
       expect(run.status, `${raw}\n${run.stdout}${run.stderr}`).toBe(0);
       if (assignsOnly(line)) kept.push(line);
