@@ -78,7 +78,13 @@ export async function placeOrder(deps: AppDeps, event: OrderPlaced): Promise<Int
   const freeTrial = assertTrialItems(deps, data);
   const customerId = data.customer.customerId;
 
-  if (!(await deps.repo.find('customer', customerId))) {
+  // Independent reads, made together; the order's owner is checked before anything is written, so a
+  // refused event leaves no customer behind.
+  const [customer, existing] = await Promise.all([deps.repo.find('customer', customerId), deps.repo.find('order', data.orderId)]);
+  if (existing && existing.customerId !== customerId) {
+    throw new ValidationError('data.orderId', `order ${data.orderId} belongs to another customer`);
+  }
+  if (!customer) {
     await createOnce(() =>
       deps.repo.create('customer', customerRecord(data), {
         actor: { type: 'customer', id: customerId },
@@ -88,10 +94,6 @@ export async function placeOrder(deps: AppDeps, event: OrderPlaced): Promise<Int
     );
   }
 
-  const existing = await deps.repo.find('order', data.orderId);
-  if (existing && existing.customerId !== customerId) {
-    throw new ValidationError('data.orderId', `order ${data.orderId} belongs to another customer`);
-  }
   if (!existing) {
     const placement: Placement = {
       eventId: event.eventId,

@@ -108,6 +108,25 @@ describe('placeOrder', () => {
     const { customerId } = await placedOrder();
     expect((await deps.repo.get('customer', customerId)).language).toBe('en');
   });
+
+  it("refuses an order id that is another customer's, naming the field, and records no customer", async () => {
+    const { orderId } = await placedOrder();
+    const stranger = uid('CUS');
+    const attempt = placeOrder(deps, {
+      eventId: uid('evt'),
+      type: 'order.placed',
+      occurredAt: '2026-03-02T09:00:00Z',
+      data: {
+        orderId,
+        customer: { type: 'consumer', customerId: stranger, name: 'Eve', email: 'eve@example.com', language: 'en', country: 'EE' },
+        items: [{ itemId: 'i1', kind: 'vps', productCode: 'vps-s2', billingCycle: 'monthly', quantity: 1, price: { amount: 1500, currency: 'EUR' }, flags: { freeTrial: false, freeWithOffer: false, madeToSpecification: false } }],
+        total: { amount: 1500, currency: 'EUR' },
+        earlyStartConsent: false,
+      },
+    });
+    await expect(attempt).rejects.toMatchObject({ field: 'data.orderId' });
+    expect(await deps.repo.find('customer', stranger)).toBeUndefined();
+  });
 });
 
 describe('placeOrder for a business', () => {
