@@ -78,10 +78,14 @@ describe('hostcycle webhook send', () => {
   });
 
   it('reports a 4xx the receiver answers with its reason', async () => {
-    // hostico's terms grant no withdrawal right (a business rule, not a malformed event).
-    const { code, out } = await send([join(EVENTS, 'withdrawal-requested.json'), '--url', rt.urls.api, '--secret', rt.webhookSecret]);
+    // A well-formed withdrawal of an order the receiver does not have (a business answer, not a malformed event).
+    const event = JSON.parse(readFileSync(join(EVENTS, 'withdrawal-requested.json'), 'utf8'));
+    event.eventId = 'evt-withdrawal-unknown-order';
+    event.data.orderId = 'O-NOWHERE';
+    const { code, out } = await send([writeEvent('unknown-order.json', event), '--url', rt.urls.api, '--secret', rt.webhookSecret]);
     expect(code).toBe(1);
     expect(out).toMatch(/HTTP 4\d\d/);
+    expect(out).toContain('O-NOWHERE');
   });
 
   it('says so when nothing answers at the URL', async () => {

@@ -1,17 +1,19 @@
 /**
- * A consumer's withdrawal request (webhook `withdrawal.requested`, smartape 11.6): recorded once
+ * A consumer's withdrawal request (webhook `withdrawal.requested`, smartape 11.6; any preset): recorded once
  * under the request id with the customer's statement, so it can be reproduced in writing, then the
  * withdrawal execution named by the same id is started. A redelivery finds both in place.
  */
 import type { AppDeps } from '../../app/ports';
+import { HOSTCYCLE_DEFAULT } from '../../domain/policy';
 import { AlreadyExistsError } from '../../data/errors';
 import { ValidationError } from '../../domain/errors';
 import type { IntakeReceipt, WebhookEventOf } from '../../http/schemas/webhooks';
 
 export async function requestWithdrawal(deps: AppDeps, event: WebhookEventOf<'withdrawal.requested'>): Promise<IntakeReceipt> {
   const data = event.data;
-  const rule = deps.policy.withdrawal;
-  if (rule === null) throw new ValidationError('type', `${deps.policy.name}'s contract grants no right of withdrawal; a customer cancels instead`);
+  // A contract without a withdrawal clause still gets the request recorded and answered: the workflow
+  // refuses it by e-mail, saying what the customer can do instead (POLICY-RULES.md §4).
+  const clause = deps.policy.withdrawal?.clause ?? HOSTCYCLE_DEFAULT;
   const order = await deps.repo.get('order', data.orderId);
   if (order.customerId !== data.customerId) throw new ValidationError('data.orderId', `order ${order.id} does not belong to customer ${data.customerId}`);
   const ofOrder = (await deps.repo.customerTimeline(data.customerId)).flatMap((e) => (e.type === 'service' && e.record.orderId === order.id ? [e.record.id] : []));
@@ -33,7 +35,7 @@ export async function requestWithdrawal(deps: AppDeps, event: WebhookEventOf<'wi
         channel: 'web_form',
         statement: data.statement,
       },
-      { actor: { type: 'customer', id: data.customerId }, rule: rule.clause, details: { eventId: event.eventId } },
+      { actor: { type: 'customer', id: data.customerId }, rule: clause, details: { eventId: event.eventId } },
     );
   } catch (error) {
     if (!(error instanceof AlreadyExistsError)) throw error;

@@ -13,7 +13,7 @@ import { addBusinessDays, addCalendarDays, compareInstants, endOfLocalDay } from
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { formatMoney, moneySchema, negate, sum, zero, type Money } from '../../domain/money';
 import type { Actor, Order, RefundBreakdownItem, Service, Withdrawal } from '../../domain/model';
-import type { Policy } from '../../domain/policy';
+import { HOSTCYCLE_DEFAULT, type Policy } from '../../domain/policy';
 import { refundProcessingDeadline, withdrawalCharge, withdrawalEligibility } from '../../domain/rules';
 import { approvalPlan, customerRecords, letterOf, paidLineFor, periodAt } from '../refund/records';
 import { approvalRequestSchema, type ApprovalRequest } from '../refund/steps';
@@ -33,6 +33,7 @@ const rejectionSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('period_expired'), periodDays: z.number().int(), periodEndedAt: z.string() }),
   z.object({ code: z.literal('excluded_item') }),
   z.object({ code: z.literal('staff_decision'), statement: z.string() }),
+  z.object({ code: z.literal('no_contractual_right') }),
 ]);
 type Rejection = z.infer<typeof rejectionSchema>;
 
@@ -62,11 +63,29 @@ function exclusionOf(services: readonly Service[]) {
   return services.some((s) => s.productKind === 'software_licence' && s.activatedAt !== undefined) ? ('opened_software_or_media' as const) : null;
 }
 
+/**
+ * The provider's contract has no withdrawal clause (hostico, secom). hostcycle does not decide what
+ * the law grants the customer: the request is refused as a contractual withdrawal, and the letter says
+ * so, offers a staff review by reply and names cancelling instead (`hostcycle default`).
+ */
+async function refuseWithoutClause(deps: AppDeps, withdrawal: Withdrawal): Promise<Eligibility> {
+  const eligibility: Eligibility = { withdrawalId: withdrawal.id, approval: null, escalation: null, outcome: 'rejected' };
+  const rejection: Rejection = { code: 'no_contractual_right' };
+  await deps.repo.transition('withdrawal', withdrawal.id, {
+    expectedState: 'requested',
+    expectedVersion: withdrawal.version,
+    to: 'rejected',
+    audit: { actor: SYSTEM, rule: HOSTCYCLE_DEFAULT, details: { eligibility, rejection, reason: `${deps.policy.name}'s terms have no withdrawal clause` } },
+  });
+  return eligibility;
+}
+
 // ── CheckEligibility ────────────────────────────────────────────────────────────────────────────
 
 export async function checkEligibility(deps: AppDeps, input: { withdrawalId: string }): Promise<Eligibility> {
   const withdrawal = await deps.repo.get('withdrawal', input.withdrawalId);
   if (withdrawal.state !== 'requested') return replay(deps, withdrawal);
+  if (deps.policy.withdrawal === null) return refuseWithoutClause(deps, withdrawal);
   const rule = ruleOf(deps);
   const customer = await deps.repo.get('customer', withdrawal.customerId);
   const services = await servicesOf(deps, withdrawal);
@@ -443,7 +462,6 @@ export async function sendWithdrawalRejected(deps: AppDeps, input: { withdrawalI
   if (event === undefined) throw new ValidationError('withdrawal.state', `withdrawal ${withdrawal.id} is ${withdrawal.state}, not rejected`);
   const rejection = rejectionSchema.parse(event.details?.rejection);
   const cancellation = deps.policy.contract.customerCancellationNotice;
-  if (cancellation === null) throw new ValidationError('policy.contract.customerCancellationNotice', 'is needed to tell the customer how to cancel instead');
   const services = await servicesOf(deps, withdrawal);
   const { to, language, vars } = letterOf(deps, await deps.repo.get('customer', withdrawal.customerId));
   return deps.mailer.send({
@@ -457,9 +475,9 @@ export async function sendWithdrawalRejected(deps: AppDeps, input: { withdrawalI
       serviceName: serviceNameOf(services),
       requestedAt: withdrawal.requestedAt,
       reason: rejection,
-      clause: ruleOf(deps).clause,
-      // 2.4.10: what the customer can do instead is cancel, with this notice.
-      cancellation: { clause: cancellation.clause, noticeWorkingDays: cancellation.days },
+      clause: deps.policy.withdrawal?.clause ?? HOSTCYCLE_DEFAULT,
+      // 2.4.10: what the customer can do instead is cancel, with this notice (where the terms set one).
+      ...(cancellation === null ? {} : { cancellation: { clause: cancellation.clause, noticeWorkingDays: cancellation.days } }),
     },
   });
 }

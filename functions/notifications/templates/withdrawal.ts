@@ -66,6 +66,8 @@ const withdrawalRejection = z.discriminatedUnion('code', [
   /** A staff member reviewed the request and refused it; their stated reason, quoted as written. */
   // As long as a staff decision's reason may be (functions/http/schemas/staff.ts), so no decision fails to render.
   z.object({ code: z.literal('staff_decision'), statement: z.string().trim().min(1).max(2000) }),
+  /** The provider's terms have no withdrawal clause; what the law may grant is left to a staff review. */
+  z.object({ code: z.literal('no_contractual_right') }),
 ]);
 
 function rejectionReason(r: z.infer<typeof withdrawalRejection>, requestedAt: string, f: Formatter): string {
@@ -87,6 +89,10 @@ function rejectionReason(r: z.infer<typeof withdrawalRejection>, requestedAt: st
       return sl
         ? `Naš sodelavec je vašo zahtevo pregledal in jo zavrnil z obrazložitvijo: »${r.statement}«.`
         : `Our staff reviewed your request and refused it, stating: “${r.statement}”.`;
+    case 'no_contractual_right':
+      return sl
+        ? 'Naši pogoji poslovanja za to storitev ne predvidevajo pravice do odstopa od pogodbe, zato zahteve ne moremo obravnavati kot odstop. Če menite, da vam to pravico daje zakon, odgovorite na to sporočilo in zahtevo bo pregledal naš sodelavec.'
+        : 'Our terms provide no right of withdrawal for this service, so we cannot process the request as a withdrawal. If you believe the law gives you this right, reply to this e-mail and a member of our staff will review it.';
   }
 }
 
@@ -97,19 +103,21 @@ export const withdrawalRejected = defineTemplate({
     requestedAt: instant,
     reason: withdrawalRejection,
     clause,
-    /** Cancelling instead: the notice the terms ask for. */
-    cancellation: z.object({ clause, noticeWorkingDays: days }),
+    /** Cancelling instead: the notice the terms ask for; absent when they set none. */
+    cancellation: z.object({ clause, noticeWorkingDays: days }).optional(),
   }),
   letters: {
     en: (v, f) => ({
       subject: `Your withdrawal request for ${v.serviceName} cannot be accepted`,
       blocks: [
         { p: `We reviewed your request ${v.withdrawalId} to withdraw from the contract for ${v.serviceName} and cannot accept it.` },
-        { p: `${rejectionReason(v.reason, v.requestedAt, f)} This follows from clause ${v.clause} of our terms.` },
+        { p: v.reason.code === 'no_contractual_right' ? rejectionReason(v.reason, v.requestedAt, f) : `${rejectionReason(v.reason, v.requestedAt, f)} This follows from clause ${v.clause} of our terms.` },
         { p: whatYouCanDo(f) },
         {
           list: [
-            `Cancel the service instead: give us notice at least ${f.plural(v.cancellation.noticeWorkingDays, WORKING_DAYS.en)} ahead (clause ${v.cancellation.clause} of our terms); the contract ends when the service is deactivated.`,
+            v.cancellation
+              ? `Cancel the service instead: give us notice at least ${f.plural(v.cancellation.noticeWorkingDays, WORKING_DAYS.en)} ahead (clause ${v.cancellation.clause} of our terms); the contract ends when the service is deactivated.`
+              : `Cancel the service instead: write to ${v.provider.supportEmail} and we will deactivate it.`,
             'If you think we have misjudged your request, reply to this e-mail with the details.',
           ],
         },
@@ -119,11 +127,13 @@ export const withdrawalRejected = defineTemplate({
       subject: `Vašega odstopa od pogodbe za storitev ${v.serviceName} ne moremo sprejeti`,
       blocks: [
         { p: `Vašo zahtevo ${v.withdrawalId} za odstop od pogodbe za storitev ${v.serviceName} smo pregledali in je ne moremo sprejeti.` },
-        { p: `${rejectionReason(v.reason, v.requestedAt, f)} Tako določa točka ${v.clause} naših pogojev poslovanja.` },
+        { p: v.reason.code === 'no_contractual_right' ? rejectionReason(v.reason, v.requestedAt, f) : `${rejectionReason(v.reason, v.requestedAt, f)} Tako določa točka ${v.clause} naših pogojev poslovanja.` },
         { p: whatYouCanDo(f) },
         {
           list: [
-            `Storitev lahko namesto tega odpoveste: odpoved nam sporočite vsaj ${f.plural(v.cancellation.noticeWorkingDays, WORKING_DAYS.sl)} vnaprej (točka ${v.cancellation.clause} naših pogojev poslovanja); pogodba preneha, ko storitev deaktiviramo.`,
+            v.cancellation
+              ? `Storitev lahko namesto tega odpoveste: odpoved nam sporočite vsaj ${f.plural(v.cancellation.noticeWorkingDays, WORKING_DAYS.sl)} vnaprej (točka ${v.cancellation.clause} naših pogojev poslovanja); pogodba preneha, ko storitev deaktiviramo.`
+              : `Storitev lahko namesto tega odpoveste: pišite nam na ${v.provider.supportEmail} in jo bomo deaktivirali.`,
             'Če menite, da smo vašo zahtevo napačno presodili, nam v odgovoru na to sporočilo pošljite podrobnosti.',
           ],
         },

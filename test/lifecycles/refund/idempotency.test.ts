@@ -75,18 +75,4 @@ describe('hostico: refund steps run twice', () => {
     expect(answer.body.issues).toEqual([{ field: 'data.serviceId', reason: `service ${other.serviceId} does not belong to customer ${paid.customerId}` }]);
     expect(await rt.repo.find('refund', refundId)).toBeUndefined();
   });
-
-  it('refuses a withdrawal where the contract grants no right of withdrawal', async () => {
-    const paid = await seedPaidService(rt, { price: RON('240.00'), activatedAt: '2026-02-01T08:00:00Z' });
-    const withdrawalId = uid('WD');
-    const answer = await rt.webhook({
-      eventId: uid('evt-withdrawal'),
-      type: 'withdrawal.requested',
-      occurredAt: rt.clock.now().toISOString(),
-      data: { withdrawalRequestId: withdrawalId, customerId: paid.customerId, orderId: paid.orderId, requestedAt: rt.clock.now().toISOString(), statement: 'I withdraw.' },
-    });
-
-    expect(answer.status).toBe(400);
-    expect(await rt.repo.find('withdrawal', withdrawalId)).toBeUndefined();
-  });
 });
