@@ -81,6 +81,23 @@ function isConditionCancel(error: unknown): boolean {
 }
 
 export function createSideEffectLedger({ client, tableName }: LedgerTableDeps): DynamoSideEffectLedger {
+  /** Every item of one partition, page after page, without its keys. */
+  async function queryPartition(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': pk }), ExclusiveStartKey }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, ...rest } = unmarshall(item);
+        items.push(rest);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey !== undefined);
+    return items;
+  }
+
   const ledger: DynamoSideEffectLedger = {
     async begin(id, details: ClaimDetails): Promise<ClaimOutcome> {
       const claimedAtMs = Date.parse(details.claimedAt);
@@ -274,44 +291,12 @@ export function createSideEffectLedger({ client, tableName }: LedgerTableDeps): 
     },
 
     async listUndeliverable() {
-      const items: UndeliverableNotification[] = [];
-      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': 'ledger#undeliverable' }),
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const { pk: _pk, sk: _sk, ...entry } = unmarshall(item);
-          items.push(entry as UndeliverableNotification);
-        }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey !== undefined);
+      const items = (await queryPartition('ledger#undeliverable')) as unknown as UndeliverableNotification[];
       return items.sort((a, b) => a.error.failedAt.localeCompare(b.error.failedAt) || a.id.localeCompare(b.id));
     },
 
     async sentTo(recipient) {
-      const mails: SentMail[] = [];
-      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': mailboxPk(recipient) }),
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const { pk: _pk, sk: _sk, ...mail } = unmarshall(item);
-          mails.push(mail as SentMail);
-        }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey !== undefined);
+      const mails = (await queryPartition(mailboxPk(recipient))) as unknown as SentMail[];
       return mails.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
     },
   };
