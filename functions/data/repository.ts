@@ -144,6 +144,28 @@ const OPEN: readonly string[] = OPEN_INVOICE_STATES;
 const UNPATCHABLE = ['id', 'state', 'version', 'createdAt', 'updatedAt'] as const;
 
 const entityKey = (type: EntityType, id: string) => ({ pk: `${type}#${id}`, sk: type });
+
+/**
+ * The types that belong to a customer. byCustomer keeps each in a partition of its own per customer,
+ * so a step that needs a customer's payments reads their payments, not their whole history.
+ */
+export const CUSTOMER_TYPES = [
+  'customer',
+  'order',
+  'service',
+  'invoice',
+  'payment',
+  'creditBalance',
+  'refund',
+  'withdrawal',
+  'deferral',
+  'approval',
+  'notification',
+  'auditEvent',
+] as const satisfies readonly EntityType[];
+export type CustomerType = (typeof CUSTOMER_TYPES)[number];
+const customerPartition = (customerId: string, type: CustomerType) => `CUSTOMER#${customerId}#${type}`;
+const isCustomerType = (type: EntityType): type is CustomerType => (CUSTOMER_TYPES as readonly string[]).includes(type);
 const auditSk = (version: number) => `audit#v${String(version).padStart(6, '0')}`;
 
 function isOpenInvoice(invoice: Invoice): boolean {
@@ -156,9 +178,10 @@ function indexKeys(type: EntityType, entity: Record<string, unknown>): Record<st
   const id = String(entity.id);
   const customerId = customerIdOf(type, entity);
   if (customerId !== undefined) {
-    const at = type === 'auditEvent' ? String(entity.at) : String(entity.createdAt);
-    keys.gsi2pk = `CUSTOMER#${customerId}`;
-    keys.gsi2sk = `${at}#${type}#${id}`;
+    // A new type that names a customer must be listed, or its records would be missing from timelines.
+    if (!isCustomerType(type)) throw new Error(`${type} names a customer but is not one of CUSTOMER_TYPES`);
+    keys.gsi2pk = customerPartition(customerId, type);
+    keys.gsi2sk = timelineSortKey(type, type === 'auditEvent' ? String(entity.at) : String(entity.createdAt), id);
   }
   if (type === 'invoice') {
     const invoice = entity as Invoice;
@@ -185,6 +208,8 @@ function indexKeys(type: EntityType, entity: Record<string, unknown>): Record<st
   }
   return keys;
 }
+
+const timelineSortKey = (type: EntityType, at: string, id: string) => `${at}#${type}#${id}`;
 
 function parseEntity<T extends EntityType>(type: T, value: unknown): EntityOf<T> {
   return parseWith(ENTITY_SCHEMAS[type], value, type) as EntityOf<T>;
@@ -552,13 +577,30 @@ export function createRepository({ client, tableName, clock }: RepositoryDeps) {
     return due;
   }
 
-  /** Everything about a customer in time order: their records by creation time and every state change. */
+  /** A customer's records of one type, oldest first: one Query on their partition of byCustomer. */
+  async function customerRecords<T extends CustomerType>(customerId: string, type: T): Promise<EntityOf<T>[]> {
+    const entries = await queryAll('byCustomer', { ...byPartition('gsi2pk', customerPartition(customerId, type)), ScanIndexForward: true });
+    return entries.map((e) => e.record as EntityOf<T>);
+  }
+
+  /**
+   * Everything about a customer in time order: their records by creation time and every state change.
+   * One Query per customer type, in parallel, merged on the index's sort key (time, type, id).
+   */
   async function customerTimeline(customerId: string): Promise<TimelineEntry[]> {
-    const entries = await queryAll('byCustomer', { ...byPartition('gsi2pk', `CUSTOMER#${customerId}`), ScanIndexForward: true });
-    return entries.map(({ type, record }) => {
-      const r = record as { at?: string; createdAt: string };
-      return { type, at: type === 'auditEvent' ? String(r.at) : r.createdAt, record } as TimelineEntry;
-    });
+    const perType = await Promise.all(
+      CUSTOMER_TYPES.map(async (type) =>
+        (await customerRecords(customerId, type)).map((record) => {
+          const r = record as { id: string; at?: string; createdAt?: string };
+          const at = String(type === 'auditEvent' ? r.at : r.createdAt);
+          return { entry: { type, at, record } as TimelineEntry, key: timelineSortKey(type, at, r.id) };
+        }),
+      ),
+    );
+    return perType
+      .flat()
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((e) => e.entry);
   }
 
   /** Approvals waiting for staff, nearest deadline first. */
@@ -592,6 +634,7 @@ export function createRepository({ client, tableName, clock }: RepositoryDeps) {
     claimSideEffect,
     completeSideEffect,
     dueOn,
+    customerRecords,
     customerTimeline,
     pendingApprovals,
     openInvoices,

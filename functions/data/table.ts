@@ -19,9 +19,11 @@
  *               Sparse: open invoices (issued, partially paid, overdue) by due date and billable
  *               services (active, suspended: suspended time stays payable, smartape 2.2.10) by next
  *               due date. Paying or cancelling an invoice removes its key.
- *   byCustomer  gsi2pk = CUSTOMER#<customerId>          gsi2sk = <UTC timestamp>#<type>#<id>
+ *   byCustomer  gsi2pk = CUSTOMER#<customerId>#<type>   gsi2sk = <UTC timestamp>#<type>#<id>
  *               Every entity that belongs to a customer (keyed by its creation time), the customer
- *               record itself, and every audit event about them (keyed by the time of the change).
+ *               record itself, and every audit event about them (keyed by the time of the change),
+ *               one partition per customer and type (CUSTOMER_TYPES in repository.ts): a step reads
+ *               the customer's payments without reading the audit trail that grows with every change.
  *   open        gsi3pk = PENDING_APPROVALS              gsi3sk = <deadline>#<id>
  *               gsi3pk = OPEN_INVOICES#<customerId>     gsi3sk = <dueDate>#<id>
  *               Sparse and overloaded: only pending approvals and open invoices carry the key, so
@@ -34,8 +36,9 @@
  *
  *   entity by id                       GetItem pk=<type>#<id>, sk=<type>           get / find
  *   an entity's audit trail            Query pk=<type>#<id>, sk begins_with audit#  history
- *   a customer's timeline              Query byCustomer gsi2pk=CUSTOMER#<id>,       customerTimeline
- *                                      ascending by time
+ *   a customer's records of one type   Query byCustomer gsi2pk=CUSTOMER#<id>#<type> customerRecords
+ *   a customer's timeline              the Query above for each customer type,      customerTimeline
+ *                                      in parallel, merged ascending by time
  *   what falls due on a date           Query byDueDate gsi1pk=DUE#<date>            dueOn
  *     (the daily billing run: a Query, never a Scan)
  *   pending approvals, oldest deadline Query open gsi3pk=PENDING_APPROVALS         pendingApprovals

@@ -465,6 +465,34 @@ describe('queries', () => {
     expect(timeline.every((e) => (e.type === 'auditEvent' ? e.record.customerId : 'customerId' in e.record ? e.record.customerId : e.record.id) === customerId)).toBe(true);
   });
 
+  it('a customer’s records of one type come from their own partition, oldest first, without the audit trail', async () => {
+    const customerId = uid('c');
+    await repo.create('customer', aCustomer({ id: customerId }), bySystem('signup'));
+    const services = [uid('svc'), uid('svc'), uid('svc')];
+    for (const id of services) {
+      clock.advance(HOUR);
+      await repo.create('service', aService({ id, customerId, state: 'pending' }), bySystem('order'));
+      await repo.transition('service', id, { expectedState: 'pending', expectedVersion: 1, to: 'active', audit: bySystem('provisioned') });
+    }
+    await repo.create('invoice', anInvoice({ id: uid('INV'), customerId, state: 'draft' }), bySystem('billing-run'));
+
+    expect((await repo.customerRecords(customerId, 'service')).map((s) => [s.id, s.state])).toEqual(services.map((id) => [id, 'active']));
+    expect(await repo.customerRecords(customerId, 'payment')).toEqual([]);
+    expect(await repo.customerRecords(uid('nobody'), 'service')).toEqual([]);
+    // What the index holds for the services: the three records, none of the seven audit events.
+    const { Count, ScannedCount } = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: 'byCustomer',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': `CUSTOMER#${customerId}#service` }),
+        Select: 'COUNT',
+      }),
+    );
+    expect({ Count, ScannedCount }).toEqual({ Count: 3, ScannedCount: 3 });
+    expect((await repo.customerTimeline(customerId)).filter((e) => e.type === 'auditEvent')).toHaveLength(1 + 2 * services.length + 1);
+  });
+
   it('pending approvals come nearest deadline first, and a decided one leaves the list', async () => {
     const [late, early, decided] = [uid('APR'), uid('APR'), uid('APR')];
     await repo.create('approval', anApproval({ id: late, deadline: '2026-11-20T09:00:00.000Z' }), bySystem('deferral'));

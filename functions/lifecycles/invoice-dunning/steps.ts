@@ -75,10 +75,9 @@ async function loadServices(deps: DunningDeps, invoice: Invoice): Promise<Servic
   return found.filter((s): s is Service => s !== undefined);
 }
 
-/** The customer's records of one type, by the customer index (a Query, never a scan). */
-async function customerRecords<T extends 'deferral' | 'payment' | 'service'>(deps: DunningDeps, customerId: string, type: T) {
-  const timeline = await deps.repo.customerTimeline(customerId);
-  return timeline.filter((e) => e.type === type).map((e) => e.record) as (T extends 'deferral' ? Deferral : T extends 'payment' ? Payment : Service)[];
+/** The customer's records of one type, by the customer index (one Query, never a scan). */
+async function customerRecords<T extends 'deferral' | 'invoice' | 'payment' | 'service'>(deps: DunningDeps, customerId: string, type: T) {
+  return deps.repo.customerRecords(customerId, type);
 }
 
 /** The invoice's latest deferral request; records are re-read, so a later request supersedes. */
@@ -573,10 +572,7 @@ const PAID_THROUGH_STATES: readonly string[] = ['active', 'suspended', 'expired'
  */
 async function extendPaidUntil(deps: DunningDeps, invoice: Invoice): Promise<{ serviceId: string; paidUntil: string }[]> {
   const cal = deps.policy.calendar;
-  const paid = (await deps.repo.customerTimeline(invoice.customerId))
-    .filter((e) => e.type === 'invoice')
-    .map((e) => e.record as Invoice)
-    .filter((i) => i.state === 'paid' && i.kind !== 'credit_note');
+  const paid = (await customerRecords(deps, invoice.customerId, 'invoice')).filter((i) => i.state === 'paid' && i.kind !== 'credit_note');
   const extended: { serviceId: string; paidUntil: string }[] = [];
   for (const serviceId of serviceIdsOf(invoice)) {
     const own = periodsOf(invoice, serviceId);

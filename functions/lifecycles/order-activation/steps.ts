@@ -163,17 +163,18 @@ export type ReviewResult = { needed: false } | { needed: true; grounds: ReviewGr
 export async function reviewGrounds(deps: AppDeps, order: Order, placement: Placement): Promise<ReviewGround[]> {
   const review = deps.policy.order.review;
   if (!review) return [];
-  const customer = await deps.repo.get('customer', order.customerId);
-  const timeline = await deps.repo.customerTimeline(customer.id);
+  const [customer, orders, services] = await Promise.all([
+    deps.repo.get('customer', order.customerId),
+    deps.repo.customerRecords(order.customerId, 'order'),
+    deps.repo.customerRecords(order.customerId, 'service'),
+  ]);
   const grounds: ReviewGround[] = [];
   if (review.grounds === 'authenticity_and_trust') {
-    const fulfilledBefore = timeline.some((e) => e.type === 'order' && e.record.id !== order.id && e.record.state === 'fulfilled');
+    const fulfilledBefore = orders.some((o) => o.id !== order.id && o.state === 'fulfilled');
     if (!fulfilledBefore) grounds.push('new_customer');
   }
   if (placement.declaredCountry !== customer.country) grounds.push('country_mismatch');
-  const dataRequestOpen = timeline.some(
-    (e) => e.type === 'service' && e.record.state === 'suspended' && e.record.suspension?.reason === 'unanswered_data_request',
-  );
+  const dataRequestOpen = services.some((s) => s.state === 'suspended' && s.suspension?.reason === 'unanswered_data_request');
   if (dataRequestOpen) grounds.push('unanswered_data_request');
   return grounds;
 }
@@ -694,7 +695,7 @@ async function startCancellationRefund(
   const amount = sum(breakdown.map((b) => b.amount), currency);
   if (amount.amount <= 0) return undefined;
   const refundId = orderIds.cancellationRefund(order.id);
-  const payment = (await deps.repo.customerTimeline(order.customerId)).find((e) => e.type === 'payment' && e.record.invoiceId === input.invoiceId);
+  const payment = (await deps.repo.customerRecords(order.customerId, 'payment')).find((p) => p.invoiceId === input.invoiceId);
   try {
     await deps.repo.create(
       'refund',
@@ -707,7 +708,7 @@ async function startCancellationRefund(
         requestedAt: now(deps),
         amount,
         breakdown,
-        destination: payment ? { kind: 'original_method', details: `payment ${payment.record.id}` } : { kind: 'original_method' },
+        destination: payment ? { kind: 'original_method', details: `payment ${payment.id}` } : { kind: 'original_method' },
         reason: input.reason,
         origin: 'provider_cancellation',
         orderId: order.id,

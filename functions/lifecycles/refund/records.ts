@@ -11,18 +11,20 @@ import type { Money } from '../../domain/money';
 import type { Customer, EntityOf, Invoice, Payment, Service } from '../../domain/model';
 import type { Policy } from '../../domain/policy';
 import { CYCLE_MONTHS } from '../../domain/product';
-import type { TimelineEntry } from '../../data/repository';
 
-type TimelineEntryRecord = Exclude<TimelineEntry, { type: 'auditEvent' }>;
+const DECIDING_TYPES = ['invoice', 'payment', 'service', 'refund'] as const;
+type DecidingType = (typeof DECIDING_TYPES)[number];
+/** The records a refund or a withdrawal is decided from, by type. */
+export type CustomerRecords = { readonly [T in DecidingType]: EntityOf<T>[] };
 
-/** Every record of a customer, from the byCustomer index (a Query, never a Scan). */
-export async function customerRecords(deps: AppDeps, customerId: string): Promise<TimelineEntryRecord[]> {
-  const timeline = await deps.repo.customerTimeline(customerId);
-  return timeline.filter((e) => e.type !== 'auditEvent');
+/** A customer's invoices, payments, services and refunds: one Query each on byCustomer, in parallel. */
+export async function customerRecords(deps: AppDeps, customerId: string): Promise<CustomerRecords> {
+  const [invoice, payment, service, refund] = await Promise.all(DECIDING_TYPES.map((type) => deps.repo.customerRecords(customerId, type)));
+  return { invoice, payment, service, refund } as CustomerRecords;
 }
 
-export function recordsOf<T extends TimelineEntryRecord['type']>(records: readonly TimelineEntryRecord[], type: T): EntityOf<T>[] {
-  return records.filter((e) => e.type === type).map((e) => e.record as EntityOf<T>);
+export function recordsOf<T extends DecidingType>(records: CustomerRecords, type: T): EntityOf<T>[] {
+  return records[type];
 }
 
 /** Whom an e-mail greets and whose rules, clock and signature it carries (templates' `letterVars`). */
@@ -48,7 +50,7 @@ export interface PaidLine {
   payment: Payment | undefined;
 }
 
-export function paidLineFor(records: readonly TimelineEntryRecord[], serviceId: string): PaidLine | undefined {
+export function paidLineFor(records: CustomerRecords, serviceId: string): PaidLine | undefined {
   const payments = recordsOf(records, 'payment');
   const paid = recordsOf(records, 'invoice')
     .filter((inv) => inv.kind !== 'credit_note' && inv.state === 'paid')

@@ -16,7 +16,7 @@ export async function requestWithdrawal(deps: AppDeps, event: WebhookEventOf<'wi
   const clause = deps.policy.withdrawal?.clause ?? HOSTCYCLE_DEFAULT;
   const order = await deps.repo.get('order', data.orderId);
   if (order.customerId !== data.customerId) throw new ValidationError('data.orderId', `order ${order.id} does not belong to customer ${data.customerId}`);
-  const ofOrder = (await deps.repo.customerTimeline(data.customerId)).flatMap((e) => (e.type === 'service' && e.record.orderId === order.id ? [e.record.id] : []));
+  const ofOrder = (await deps.repo.customerRecords(data.customerId, 'service')).flatMap((s) => (s.orderId === order.id ? [s.id] : []));
   const serviceIds = data.serviceIds ?? ofOrder;
   const foreign = serviceIds.find((id) => !ofOrder.includes(id));
   if (foreign !== undefined) throw new ValidationError('data.serviceIds', `service ${foreign} is not part of order ${order.id}`);
