@@ -29,6 +29,11 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import type { ClockMode, EngineClock, EngineClockOptions } from './engine';
 
 export const DEFAULT_PORTS = { api: 3000, console: 3001, sfn: 8083, ses: 8005, dynamodb: 8000 } as const;
+/**
+ * The printed staff token's life, in the runtime's clock. That clock may run at 3,600× or be advanced
+ * by months, so a token bounded like a production one would expire under the user mid-walkthrough.
+ */
+const LOCAL_TOKEN_HOURS = 24 * 365 * 10;
 const HOST = '127.0.0.1';
 
 class UsageError extends Error {
@@ -236,7 +241,7 @@ async function main(): Promise<void> {
       `  DynamoDB Local   http://${HOST}:${ports.dynamodb}   (table ${runtime.tableName})`,
       `  data             ${dataDir}`,
       `  webhook secret   ${runtime.webhookSecret}`,
-      `  staff token      ${runtime.staffToken('staff-local', 24 * 30)}`,
+      `  staff token      ${runtime.staffToken('staff-local', LOCAL_TOKEN_HOURS)}   (valid for ten years of this clock)`,
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );
