@@ -146,23 +146,11 @@ const UNPATCHABLE = ['id', 'state', 'version', 'createdAt', 'updatedAt'] as cons
 const entityKey = (type: EntityType, id: string) => ({ pk: `${type}#${id}`, sk: type });
 
 /**
- * The types that belong to a customer. byCustomer keeps each in a partition of its own per customer,
- * so a step that needs a customer's payments reads their payments, not their whole history.
+ * The types that belong to a customer: every entity type but side-effect claims. byCustomer keeps each
+ * in a partition of its own per customer, so a step that needs a customer's payments reads their
+ * payments, not their whole history; a type added to the model is a customer type unless excluded here.
  */
-export const CUSTOMER_TYPES = [
-  'customer',
-  'order',
-  'service',
-  'invoice',
-  'payment',
-  'creditBalance',
-  'refund',
-  'withdrawal',
-  'deferral',
-  'approval',
-  'notification',
-  'auditEvent',
-] as const satisfies readonly EntityType[];
+export const CUSTOMER_TYPES = entityTypeSchema.exclude(['sideEffect']).options;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
 const customerPartition = (customerId: string, type: CustomerType) => `CUSTOMER#${customerId}#${type}`;
 const isCustomerType = (type: EntityType): type is CustomerType => (CUSTOMER_TYPES as readonly string[]).includes(type);
@@ -178,7 +166,7 @@ function indexKeys(type: EntityType, entity: Record<string, unknown>): Record<st
   const id = String(entity.id);
   const customerId = customerIdOf(type, entity);
   if (customerId !== undefined) {
-    // A new type that names a customer must be listed, or its records would be missing from timelines.
+    // A type excluded from CUSTOMER_TYPES that names a customer would be missing from every timeline.
     if (!isCustomerType(type)) throw new Error(`${type} names a customer but is not one of CUSTOMER_TYPES`);
     keys.gsi2pk = customerPartition(customerId, type);
     keys.gsi2sk = timelineSortKey(type, type === 'auditEvent' ? String(entity.at) : String(entity.createdAt), id);

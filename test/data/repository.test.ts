@@ -479,7 +479,7 @@ describe('queries', () => {
     expect((await repo.customerRecords(customerId, 'service')).map((s) => [s.id, s.state])).toEqual(services.map((id) => [id, 'active']));
     expect(await repo.customerRecords(customerId, 'payment')).toEqual([]);
     expect(await repo.customerRecords(uid('nobody'), 'service')).toEqual([]);
-    // What the index holds for the services: the three records, none of the seven audit events.
+    // What the index holds for the services: the three records, none of the customer's eight audit events.
     const { Count, ScannedCount } = await table.client.send(
       new QueryCommand({
         TableName: table.tableName,

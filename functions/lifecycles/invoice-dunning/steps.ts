@@ -75,14 +75,9 @@ async function loadServices(deps: DunningDeps, invoice: Invoice): Promise<Servic
   return found.filter((s): s is Service => s !== undefined);
 }
 
-/** The customer's records of one type, by the customer index (one Query, never a scan). */
-async function customerRecords<T extends 'deferral' | 'invoice' | 'payment' | 'service'>(deps: DunningDeps, customerId: string, type: T) {
-  return deps.repo.customerRecords(customerId, type);
-}
-
 /** The invoice's latest deferral request; records are re-read, so a later request supersedes. */
 async function latestDeferral(deps: DunningDeps, invoice: Invoice): Promise<Deferral | undefined> {
-  const deferrals = (await customerRecords(deps, invoice.customerId, 'deferral')).filter((d) => d.invoiceId === invoice.id);
+  const deferrals = (await deps.repo.customerRecords(invoice.customerId, 'deferral')).filter((d) => d.invoiceId === invoice.id);
   return deferrals.sort((a, b) => compareInstants(a.requestedAt, b.requestedAt)).at(-1);
 }
 
@@ -101,7 +96,7 @@ function audit(rule: string, details?: Record<string, unknown>) {
 }
 
 async function invoicePayments(deps: DunningDeps, invoice: Invoice): Promise<Payment[]> {
-  return (await customerRecords(deps, invoice.customerId, 'payment')).filter((p) => p.invoiceId === invoice.id);
+  return (await deps.repo.customerRecords(invoice.customerId, 'payment')).filter((p) => p.invoiceId === invoice.id);
 }
 
 /** The late penalty accrued so far (smartape 7.9), or null where the policy has none. */
@@ -535,7 +530,7 @@ export async function applyDeferralDecision(
 async function reactivationCandidates(deps: DunningDeps, invoice: Invoice): Promise<Service[]> {
   const rule = deps.policy.dunning.reactivation;
   if (!rule) return [];
-  const suspended = (await customerRecords(deps, invoice.customerId, 'service')).filter((s) => s.state === 'suspended' && s.suspension?.reason === 'non_payment');
+  const suspended = (await deps.repo.customerRecords(invoice.customerId, 'service')).filter((s) => s.state === 'suspended' && s.suspension?.reason === 'non_payment');
   if (suspended.length === 0) return [];
   if (rule.requires === 'all_debts_paid') {
     // hostico IV. Preložitev…: only after full payment of all amounts owed.
@@ -572,7 +567,7 @@ const PAID_THROUGH_STATES: readonly string[] = ['active', 'suspended', 'expired'
  */
 async function extendPaidUntil(deps: DunningDeps, invoice: Invoice): Promise<{ serviceId: string; paidUntil: string }[]> {
   const cal = deps.policy.calendar;
-  const paid = (await customerRecords(deps, invoice.customerId, 'invoice')).filter((i) => i.state === 'paid' && i.kind !== 'credit_note');
+  const paid = (await deps.repo.customerRecords(invoice.customerId, 'invoice')).filter((i) => i.state === 'paid' && i.kind !== 'credit_note');
   const extended: { serviceId: string; paidUntil: string }[] = [];
   for (const serviceId of serviceIdsOf(invoice)) {
     const own = periodsOf(invoice, serviceId);

@@ -12,19 +12,23 @@ import type { Customer, EntityOf, Invoice, Payment, Service } from '../../domain
 import type { Policy } from '../../domain/policy';
 import { CYCLE_MONTHS } from '../../domain/product';
 
-const DECIDING_TYPES = ['invoice', 'payment', 'service', 'refund'] as const;
-type DecidingType = (typeof DECIDING_TYPES)[number];
 /** The records a refund or a withdrawal is decided from, by type. */
-export type CustomerRecords = { readonly [T in DecidingType]: EntityOf<T>[] };
+export interface CustomerRecords {
+  readonly invoice: Invoice[];
+  readonly payment: Payment[];
+  readonly service: Service[];
+  readonly refund: EntityOf<'refund'>[];
+}
 
 /** A customer's invoices, payments, services and refunds: one Query each on byCustomer, in parallel. */
 export async function customerRecords(deps: AppDeps, customerId: string): Promise<CustomerRecords> {
-  const [invoice, payment, service, refund] = await Promise.all(DECIDING_TYPES.map((type) => deps.repo.customerRecords(customerId, type)));
-  return { invoice, payment, service, refund } as CustomerRecords;
-}
-
-export function recordsOf<T extends DecidingType>(records: CustomerRecords, type: T): EntityOf<T>[] {
-  return records[type];
+  const [invoice, payment, service, refund] = await Promise.all([
+    deps.repo.customerRecords(customerId, 'invoice'),
+    deps.repo.customerRecords(customerId, 'payment'),
+    deps.repo.customerRecords(customerId, 'service'),
+    deps.repo.customerRecords(customerId, 'refund'),
+  ]);
+  return { invoice, payment, service, refund };
 }
 
 /** Whom an e-mail greets and whose rules, clock and signature it carries (templates' `letterVars`). */
@@ -51,8 +55,8 @@ export interface PaidLine {
 }
 
 export function paidLineFor(records: CustomerRecords, serviceId: string): PaidLine | undefined {
-  const payments = recordsOf(records, 'payment');
-  const paid = recordsOf(records, 'invoice')
+  const payments = records.payment;
+  const paid = records.invoice
     .filter((inv) => inv.kind !== 'credit_note' && inv.state === 'paid')
     .sort((a, b) => compareInstants(b.paidAt ?? b.updatedAt, a.paidAt ?? a.updatedAt));
   for (const invoice of paid) {

@@ -18,7 +18,7 @@ import type { Actor, Customer, Refund, RefundBreakdownItem, Service } from '../.
 import { HOSTCYCLE_DEFAULT } from '../../domain/policy';
 import { computeRefund, refundProcessingDeadline, type RefundInput, type RefundResult } from '../../domain/rules';
 import { PayoutFailedError } from './errors';
-import { approvalPlan, customerRecords, deadlineMarks, letterOf, paidLineFor, periodAt, recordsOf } from './records';
+import { approvalPlan, customerRecords, deadlineMarks, letterOf, paidLineFor, periodAt } from './records';
 
 const SYSTEM: Actor = { type: 'system', id: 'refund-workflow' };
 
@@ -214,8 +214,8 @@ async function computeFor(deps: AppDeps, refund: Refund, customer: Customer) {
   const first = services[0];
   if (first?.activatedAt === undefined) throw new ValidationError('serviceIds', `service ${refund.serviceIds[0]} was never activated`);
 
-  const priorRefunds = recordsOf(records, 'refund').filter((r) => r.id !== refund.id && compareInstants(r.requestedAt, refund.requestedAt) <= 0);
-  const serviceById = new Map(recordsOf(records, 'service').map((s) => [s.id, s]));
+  const priorRefunds = records.refund.filter((r) => r.id !== refund.id && compareInstants(r.requestedAt, refund.requestedAt) <= 0);
+  const serviceById = new Map(records.service.map((s) => [s.id, s]));
   const domains = new Set(services.map((s) => s.domain).filter((d) => d !== undefined));
   const orders = await Promise.all([...new Set(services.map((s) => s.orderId))].map((id) => deps.repo.get('order', id)));
   const proformas = (await deps.repo.openInvoices(customer.id)).filter((inv) => inv.kind === 'proforma');
@@ -431,7 +431,7 @@ export async function issueCreditNote(deps: AppDeps, input: { refundId: string }
     const records = await customerRecords(deps, refund.customerId);
     // A part-paid invoice of an order cancelled unpaid is not `paid`, yet what it received is credited.
     const partPaid = () => {
-      const invoice = recordsOf(records, 'invoice').find(
+      const invoice = records.invoice.find(
         (inv) => inv.kind !== 'credit_note' && inv.amountPaid.amount > 0 && inv.lines.some((l) => 'serviceId' in l && refund.serviceIds.includes(l.serviceId)),
       );
       return invoice && { invoice };
