@@ -8,7 +8,8 @@
  * months of billing through the real local runtime (`hostcycle simulate` with `--quiet`), each run in
  * a fresh child process so that its peak RSS is its own. Prints the median wall time of BENCH_RUNS
  * runs with its spread, the peak RSS of the Node process (DynamoDB Local's JVM is a process of its
- * own and not counted), the heap still in use after a full collection at the end, and the work done, and writes them to .reports/bench-simulate.json.
+ * own and not counted), the heap still in use after a full collection at the end, and the work
+ * done, and writes them to .reports/bench-simulate.json.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -56,7 +57,7 @@ async function one(services: number): Promise<void> {
   });
   const wallMs = Math.round(performance.now() - began);
   // Peak RSS counts garbage V8 had not yet collected (on a 24 GiB machine it collects late); the heap
-  // left after a full collection, with the result still held, is what the simulation really keeps.
+  // left after a full collection bounds what the simulation keeps (it includes the result, still held).
   (globalThis as { gc?: () => void }).gc?.();
   const figures: RunFigures = {
     services,
