@@ -29,6 +29,8 @@ interface RunFigures {
   wallMs: number;
   maxRssMiB: number;
   liveHeapMiB: number;
+  heapBeforeMiB: number;
+  heapWithoutResultMiB: number;
   stateTransitions: number;
   taskInvocations: number;
   emails: number;
@@ -50,20 +52,28 @@ async function one(services: number): Promise<void> {
   });
   // Started here (in memory, as the runtime would) only to give a loaded machine's JVM longer to answer.
   const ddb = await startDynamoDbLocal({ readyTimeoutMs: 300_000 });
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  const heapMiB = () => Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+  gc();
+  const heapBeforeMiB = heapMiB();
   const began = performance.now();
-  const result = await simulate(scenario, {
+  let result: Awaited<ReturnType<typeof simulate>> | undefined = await simulate(scenario, {
     runtime: { dynamodb: { endpoint: ddb.endpoint, tableName: 'hostcycle' } },
     progress: (p) => process.stderr.write(`  ${services}: ${p.at.slice(0, 10)} (${p.month}/${p.months}) ${p.stateTransitions} transitions, ${(p.elapsedMs / 1000).toFixed(0)} s\n`),
   });
   const wallMs = Math.round(performance.now() - began);
-  // Peak RSS counts garbage V8 had not yet collected (on a 24 GiB machine it collects late); the heap
-  // left after a full collection bounds what the simulation keeps (it includes the result, still held).
-  (globalThis as { gc?: () => void }).gc?.();
+  // Peak RSS counts garbage V8 had not yet collected (on a 24 GiB machine it collects late). The heap
+  // left after a full collection is measured twice: with the result still held, and after dropping
+  // it — the second, against the heap before the run, is what the simulation leaves behind (a leak).
+  gc();
+  const liveHeapMiB = heapMiB();
   const figures: RunFigures = {
     services,
     wallMs,
     maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    liveHeapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+    liveHeapMiB,
+    heapBeforeMiB,
+    heapWithoutResultMiB: 0,
     stateTransitions: result.stats.stateTransitions,
     taskInvocations: result.stats.taskInvocations,
     emails: result.stats.emails,
@@ -71,8 +81,11 @@ async function one(services: number): Promise<void> {
     violations: result.violations.length,
     problems: result.problems.length,
   };
-  await ddb.stop();
   if (figures.problems > 0 || figures.violations > 0) process.stderr.write(`  ${JSON.stringify({ problems: result.problems.slice(0, 5), violations: result.violations.slice(0, 5) })}\n`);
+  result = undefined;
+  gc();
+  figures.heapWithoutResultMiB = heapMiB();
+  await ddb.stop();
   process.stdout.write(`${JSON.stringify({ ...figures, loadAverage: loadavg().map((l) => Number(l.toFixed(2))) })}\n`);
 }
 
@@ -96,6 +109,8 @@ async function bench(sizes: number[]): Promise<void> {
       wallSecondsSpread: [Math.min(...walls) / 1000, Math.max(...walls) / 1000],
       peakRssMiBMedian: median(runs.map((r) => r.maxRssMiB)),
       liveHeapMiBMedian: median(runs.map((r) => r.liveHeapMiB)),
+      heapBeforeMiBMedian: median(runs.map((r) => r.heapBeforeMiB)),
+      heapWithoutResultMiBMedian: median(runs.map((r) => r.heapWithoutResultMiB)),
       stateTransitions: runs[0]?.stateTransitions,
       taskInvocations: runs[0]?.taskInvocations,
       emails: runs[0]?.emails,
@@ -104,7 +119,7 @@ async function bench(sizes: number[]): Promise<void> {
     };
     rows.push(row);
     console.log(
-      `${services} services × ${MONTHS} months: ${row.wallSecondsMedian.toFixed(1)} s median (${row.wallSecondsSpread.map((s) => s.toFixed(1)).join('–')} s), peak RSS ${row.peakRssMiBMedian} MiB, heap after GC ${row.liveHeapMiBMedian} MiB, ${row.stateTransitions} transitions, ${row.emails} e-mails`,
+      `${services} services × ${MONTHS} months: ${row.wallSecondsMedian.toFixed(1)} s median (${row.wallSecondsSpread.map((s) => s.toFixed(1)).join('–')} s), peak RSS ${row.peakRssMiBMedian} MiB, heap after GC ${row.liveHeapMiBMedian} MiB (${row.heapWithoutResultMiBMedian} MiB without the result, ${row.heapBeforeMiBMedian} MiB before the run), ${row.stateTransitions} transitions, ${row.emails} e-mails`,
     );
   }
   mkdirSync('.reports', { recursive: true });
