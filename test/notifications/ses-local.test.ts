@@ -56,4 +56,24 @@ describe('SES emulator for the local runtime', () => {
   it('runs once per process, because the emulator keeps one mail store per process', async () => {
     await expect(startSesLocal()).rejects.toThrow(/already running in this process/);
   });
+
+  it('forgets its mail when stopped, so an emulator started again in the process begins empty', async () => {
+    const first = ses ?? (await startSesLocal());
+    const client = new SESClient({ endpoint: first.endpoint, ...LOCAL_AWS, maxAttempts: 1 });
+    try {
+      await client.send(
+        new SendEmailCommand({
+          Source: 'billing@hostico.example',
+          Destination: { ToAddresses: ['ana@example.si'] },
+          Message: { Subject: { Data: 'Opomin' }, Body: { Text: { Data: 'Prvi opomin' } } },
+        }),
+      );
+      expect(await first.readStore()).toHaveLength(1);
+    } finally {
+      client.destroy();
+    }
+    await first.stop();
+    ses = await startSesLocal();
+    expect(await ses.readStore()).toEqual([]);
+  });
 });
