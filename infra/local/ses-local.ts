@@ -69,6 +69,9 @@ export async function startSesLocal(opts: { port?: number } = {}): Promise<SesLo
     running = false;
     throw err;
   }
+  const clearStore = async () => {
+    await expectOk(fetch(`${endpoint}/clear-store`, { method: 'POST' }), 'POST /clear-store');
+  };
   return {
     endpoint,
     port,
@@ -76,15 +79,13 @@ export async function startSesLocal(opts: { port?: number } = {}): Promise<SesLo
       const res = await expectOk(fetch(`${endpoint}/store`), 'GET /store');
       return storeResponseSchema.parse(await res.json()).emails;
     },
-    async clearStore() {
-      await expectOk(fetch(`${endpoint}/clear-store`, { method: 'POST' }), 'POST /clear-store');
-    },
+    clearStore,
     async stop() {
       // The store outlives the server (it is the package's module state): without this, a process that
       // runs many simulations keeps every e-mail of every one (8,326 at 300 services for a year, 38 MiB
       // of heap), and an emulator started again in the process would show the last one's mail.
       try {
-        await expectOk(fetch(`${endpoint}/clear-store`, { method: 'POST' }), 'POST /clear-store');
+        await clearStore();
       } finally {
         await close(server);
         running = false;
