@@ -33,6 +33,7 @@ interface RunFigures {
   heapWithoutResultMiB: number;
   stateTransitions: number;
   taskInvocations: number;
+  retries: Record<string, number>;
   emails: number;
   timelineEntries: number;
   violations: number;
@@ -72,6 +73,7 @@ async function one(services: number): Promise<void> {
     heapWithoutResultMiB: 0,
     stateTransitions: result.stats.stateTransitions,
     taskInvocations: result.stats.taskInvocations,
+    retries: result.stats.retries,
     emails: result.stats.emails,
     timelineEntries: result.timeline.length,
     violations: result.violations.length,
@@ -125,15 +127,18 @@ async function bench(sizes: number[]): Promise<void> {
       liveHeapMiBMedian: median(runs.map((r) => r.liveHeapMiB)),
       heapBeforeMiBMedian: median(runs.map((r) => r.heapBeforeMiB)),
       heapWithoutResultMiBMedian: median(runs.map((r) => r.heapWithoutResultMiB)),
-      stateTransitions: runs[0]?.stateTransitions,
-      taskInvocations: runs[0]?.taskInvocations,
+      // Each run's, not the first run's: retries (a conflict's outcome depends on real timing) can add
+      // transitions and invocations to one run without changing what the simulation did.
+      stateTransitionsEach: runs.map((r) => r.stateTransitions),
+      taskInvocationsEach: runs.map((r) => r.taskInvocations),
+      retriesEach: runs.map((r) => r.retries),
       emails: runs[0]?.emails,
       violations: Math.max(...runs.map((r) => r.violations)),
       problems: Math.max(...runs.map((r) => r.problems)),
     };
     rows.push(row);
     console.log(
-      `${services} services × ${MONTHS} months: ${row.wallSecondsMedian.toFixed(1)} s median (${row.wallSecondsSpread.map((s) => s.toFixed(1)).join('–')} s), peak RSS ${row.peakRssMiBMedian} MiB, heap after GC ${row.liveHeapMiBMedian} MiB (${row.heapWithoutResultMiBMedian} MiB without the result, ${row.heapBeforeMiBMedian} MiB before the run), ${row.stateTransitions} transitions, ${row.emails} e-mails`,
+      `${services} services × ${MONTHS} months: ${row.wallSecondsMedian.toFixed(1)} s median (${row.wallSecondsSpread.map((s) => s.toFixed(1)).join('–')} s), peak RSS ${row.peakRssMiBMedian} MiB, heap after GC ${row.liveHeapMiBMedian} MiB (${row.heapWithoutResultMiBMedian} MiB without the result, ${row.heapBeforeMiBMedian} MiB before the run), ${[...new Set(row.stateTransitionsEach)].join(' / ')} transitions, ${row.emails} e-mails, ${row.retriesEach.every((r) => Object.keys(r).length === 0) ? 'no step retried' : `retries ${row.retriesEach.map((r) => JSON.stringify(r)).join(' / ')}`}`,
     );
   }
   mkdirSync('.reports', { recursive: true });

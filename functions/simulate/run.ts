@@ -49,7 +49,15 @@ export interface SimulationResult {
   violations: Violation[];
   /** Deliveries that failed or found nothing to act on, and errors of work the clock ran. */
   problems: string[];
-  stats: { wallMs: number; stateTransitions: number; taskInvocations: number; emails: number; customers: number };
+  stats: {
+    wallMs: number;
+    stateTransitions: number;
+    taskInvocations: number;
+    /** Task retries by the error retried (optimistic-concurrency conflicts, e-mail errors); each is in the two counts above. */
+    retries: Record<string, number>;
+    emails: number;
+    customers: number;
+  };
 }
 
 const WORKFLOWS_DIR = fileURLToPath(new URL('../../workflows', import.meta.url));
@@ -150,6 +158,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
         wallMs: Math.round(performance.now() - began),
         stateTransitions: metrics.stateTransitions,
         taskInvocations: metrics.taskInvocations,
+        retries: rt.sfn.retries(),
         emails: observation.sentReferences.length,
         customers: observation.customers.length,
       },

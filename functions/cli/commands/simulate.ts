@@ -41,6 +41,7 @@ export function summaryLines(r: SimulationResult): string[] {
     `virtual time ${localTime(policy, r.scenario.start)} → ${localTime(policy, r.scenario.end)} ${r.scenario.timeZone}; ${r.stats.customers} customers`,
     ...[...byWorkflow].map(([w, statuses]) => `  ${w}: ${count(statuses)}`),
     `state changes ${r.timeline.filter((e) => e.kind === 'change').length}, e-mails ${r.stats.emails}, approvals ${count(r.approvals.map((a) => a.state))}, state transitions ${r.stats.stateTransitions}`,
+    ...(Object.keys(r.stats.retries).length === 0 ? [] : [`steps retried: ${Object.entries(r.stats.retries).map(([error, n]) => `${error} ${n}`).join(', ')}`]),
     r.violations.length === 0 ? 'invariants: all hold' : `invariants: ${r.violations.length} broken`,
     ...r.violations.map((v) => `  ✗ ${v.invariant}: ${v.message}`),
     ...(r.problems.length === 0 ? [] : [`problems: ${r.problems.length}`, ...r.problems.map((p) => `  ✗ ${p}`)]),

@@ -147,6 +147,8 @@ export class TokenLookupError extends Error {
 export class Interpreter implements IdleSource {
   readonly executions = new Map<string, Execution>();
   readonly totals = { transitions: 0, taskInvocations: 0 };
+  /** Retries scheduled since this interpreter started, by the error each one retried. */
+  readonly retriesByError = new Map<string, number>();
   private readonly tokens = new Map<string, { arn: string; frame: string; attempt: number }>();
   private readonly queue: Work[] = [];
   private head = 0;
@@ -663,6 +665,7 @@ export class Interpreter implements IdleSource {
           if (retrier.jitter === 'FULL') delay *= this.o.random();
           f.retryCounts[idx] = count + 1;
           f.retries++;
+          this.retriesByError.set(err.error, (this.retriesByError.get(err.error) ?? 0) + 1);
           f.phase = 'retry';
           f.until = this.o.clock.nowMs() + Math.round(delay * 1000);
           this.countTransition(exec);

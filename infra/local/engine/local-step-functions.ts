@@ -140,6 +140,14 @@ export class LocalStepFunctions {
     return { stateTransitions: this.interpreter.totals.transitions, taskInvocations: this.interpreter.totals.taskInvocations };
   }
 
+  /**
+   * Retries of every execution so far, by the error each retried (each is also a transition and, for a
+   * Task, an invocation): explains a run that did more work than another with the same outcome.
+   */
+  retries(): Record<string, number> {
+    return Object.fromEntries([...this.interpreter.retriesByError].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
   executionMetrics(executionArn: string): ExecutionMetrics {
     const exec = this.execution(executionArn);
     return { stateTransitions: exec.transitions, taskInvocations: exec.taskInvocations };
