@@ -133,3 +133,22 @@ export async function http<T>(url: string, init: RequestInit = {}, expected = 20
 export function postJson<T>(url: string, body: unknown, headers: Record<string, string> = {}, expected = 200): Promise<T> {
   return http<T>(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }, expected);
 }
+
+/**
+ * Starts `commandLine` on free ports and waits until it is ready. A free port is only free when it was
+ * probed: another test on this machine can take it before the child binds it, and `npm start` then
+ * exits saying the port is in use. That case alone is retried, on new ports; any other failure is not.
+ */
+export async function startOnFreePorts(commandLine: string, dataDir: string, attempts = 3): Promise<{ server: Started; ports: Ports; env: Record<string, string> }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts();
+    const env = hostcycleEnv(ports, dataDir);
+    const server = startShell(commandLine, env);
+    try {
+      await server.waitFor('Press Ctrl-C to stop.');
+      return { server, ports, env };
+    } catch (error) {
+      if (attempt >= attempts || !/is already in use/.test(server.output())) throw error;
+    }
+  }
+}

@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePorts, hostcycleEnv, http, killAll, postJson, printedToken, startShell } from './npm-start';
+import { http, killAll, postJson, printedToken, startOnFreePorts } from './npm-start';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -59,12 +59,9 @@ describe('the README walkthrough, exactly as written', () => {
     expect(extra).toEqual([]);
     const commands = walkthroughBlock(readme, 'commands');
 
-    const ports = await freePorts();
     const dataDir = mkdtempSync(join(tmpdir(), 'hostcycle-walkthrough-'));
     dirs.push(dataDir);
-    const env = hostcycleEnv(ports, dataDir);
-    const server = startShell(startLine as string, env);
-    await server.waitFor('Press Ctrl-C to stop.');
+    const { server, ports, env } = await startOnFreePorts(startLine as string, dataDir);
     expect(server.output()).toContain(`HTTP API         http://127.0.0.1:${ports.api}`);
     const token = printedToken(server.output());
     const consoleUrl = env.HOSTCYCLE_CONSOLE_URL as string;
