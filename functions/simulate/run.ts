@@ -53,7 +53,7 @@ export interface SimulationResult {
     wallMs: number;
     stateTransitions: number;
     taskInvocations: number;
-    /** Task retries by the error retried (optimistic-concurrency conflicts, e-mail errors); each is in the two counts above. */
+    /** Retries by the error retried (optimistic-concurrency conflicts, e-mail errors); each is also counted above. */
     retries: Record<string, number>;
     emails: number;
     customers: number;

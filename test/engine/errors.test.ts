@@ -105,6 +105,22 @@ group('Retry (AWS "Handling errors in Step Functions workflows")', () => {
     await clock.advance('1m');
     expect(seen).toEqual([{ retry: 0 }, { retry: 1 }, { retry: 2 }]);
   });
+
+  it('counts each retry by the error it retried, each one a transition and an invocation', async () => {
+    const { sfn, clock } = createEngine();
+    const thrown = [new StaleStateError('a'), new StaleStateError('b'), new TypeError('c')];
+    const f = flaky(clock, thrown.length, () => thrown[f.calls.length - 1] as Error);
+    sfn.registerLambda('work', f.handler);
+    const exec = await deploy(
+      sfn,
+      jsonata({ Work: invoke({ Retry: [{ ErrorEquals: ['StaleStateError'], MaxAttempts: 5 }, { ErrorEquals: ['States.ALL'], MaxAttempts: 1 }] }) }),
+    ).then((arn) => start(sfn, arn));
+    expect(sfn.retries()).toEqual({});
+    await clock.advance('1h');
+    expect((await sfn.describeExecution({ executionArn: exec })).status).toBe('SUCCEEDED');
+    expect(sfn.retries()).toEqual({ StaleStateError: 2, TypeError: 1 });
+    expect(sfn.executionMetrics(exec)).toEqual({ stateTransitions: 4, taskInvocations: 4 });
+  });
 });
 
 group('Catch', () => {
@@ -135,22 +151,6 @@ group('Catch', () => {
       { order: 'ORD-1' },
     );
     expect(r.output).toEqual({ order: 'ORD-1', error: 'Lambda.ResourceNotFoundException' });
-  });
-
-  it('counts each retry by the error it retried, each one a transition and an invocation', async () => {
-    const { sfn, clock } = createEngine();
-    const thrown = [new StaleStateError('a'), new StaleStateError('b'), new TypeError('c')];
-    const f = flaky(clock, thrown.length, () => thrown[f.calls.length - 1] as Error);
-    sfn.registerLambda('work', f.handler);
-    const exec = await deploy(
-      sfn,
-      jsonata({ Work: invoke({ Retry: [{ ErrorEquals: ['StaleStateError'], MaxAttempts: 5 }, { ErrorEquals: ['States.ALL'], MaxAttempts: 1 }] }) }),
-    ).then((arn) => start(sfn, arn));
-    expect(sfn.retries()).toEqual({});
-    await clock.advance('1h');
-    expect((await sfn.describeExecution({ executionArn: exec })).status).toBe('SUCCEEDED');
-    expect(sfn.retries()).toEqual({ StaleStateError: 2, TypeError: 1 });
-    expect(sfn.executionMetrics(exec)).toEqual({ stateTransitions: 4, taskInvocations: 4 });
   });
 
   it('retries first, then catches once the retrier is exhausted', async () => {

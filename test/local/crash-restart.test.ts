@@ -19,7 +19,7 @@ import { LOCAL_WEBHOOK_SECRET } from '../../infra/local/runtime';
 import { getPreset } from '../../functions/domain/policy';
 import { reactivationAt } from '../../functions/domain/rules/dunning';
 import { unpaidInvoiceLifecycle } from '../../functions/domain/rules/lifecycle';
-import { freePorts, hostcycleEnv, http, killAll, postJson, printedToken, startShell, type Ports, type Started } from './npm-start';
+import { hostcycleEnv, http, killAll, postJson, printedToken, startOnFreePorts, startShell, type Ports, type Started } from './npm-start';
 
 const policy = getPreset('hostico');
 const START_COMMAND = 'npm start -- --virtual --start 2026-03-02T09:00:00Z';
@@ -86,13 +86,12 @@ async function start(ports: Ports, dataDir: string): Promise<Started> {
 
 describe('npm start, killed mid-grace and started again on the same data directory', () => {
   it('resumes the clock and the dunning execution: one suspension at the rule instant, no e-mail twice, reactivation under the business-hours rule', { timeout: 600_000 }, async () => {
-    const ports = await freePorts();
     const dataDir = mkdtempSync(join(tmpdir(), 'hostcycle-crash-'));
     dirs.push(dataDir);
-    const c = client(ports);
 
     // ——— before the crash: the walkthrough's order, approved and paid, then the clock to the renewal ———
-    const first = await start(ports, dataDir);
+    const { server: first, ports } = await startOnFreePorts(START_COMMAND, dataDir);
+    const c = client(ports);
     await c.webhook(JSON.parse(readFileSync('examples/events/order-placed.json', 'utf8')));
     await c.decide(printedToken(first.output()), 'order:O-1001:review');
     await c.advanceTo('2026-03-02T10:00:00Z');
