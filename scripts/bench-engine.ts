@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClock } from '../infra/local/engine/clock';
 import { LocalStepFunctions } from '../infra/local/engine/local-step-functions';
+import { envCount, inputOrExit, spread } from './bench/stats';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = inputOrExit(() => envCount('BENCH_RUNS', 5));
 
 /** Ten states: a task, Choice, Pass states with Assign/Output and a zero-second Wait, as real workflows mix them. */
 const tenStates = {
@@ -45,11 +46,6 @@ const fortyDays = {
     Done: { Type: 'Succeed' },
   },
 };
-
-function stats(values: number[]): { median: number; min: number; max: number } {
-  const s = [...values].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)] as number, min: s[0] as number, max: s[s.length - 1] as number };
-}
 
 function fmt(v: { median: number; min: number; max: number }, unit: string, digits = 0): string {
   return `${v.median.toFixed(digits)} ${unit} (min ${v.min.toFixed(digits)}, max ${v.max.toFixed(digits)})`;
@@ -111,14 +107,14 @@ async function main(): Promise<void> {
     await transitionsPerSecond(persisted, 200);
     const rates: number[] = [];
     for (let i = 0; i < RUNS; i++) rates.push(await transitionsPerSecond(persisted, 2000));
-    console.log(`10-state workflow, ${persisted ? 'persisted' : 'in memory'}: ${fmt(stats(rates), 'transitions/s')}`);
+    console.log(`10-state workflow, ${persisted ? 'persisted' : 'in memory'}: ${fmt(spread(rates), 'transitions/s')}`);
   }
   for (const persisted of [false, true]) {
     const runs: Array<{ seconds: number; peakRssMb: number; peakHeapMb: number }> = [];
     for (let i = 0; i < Math.min(RUNS, 3); i++) runs.push(await fortyVirtualDays(persisted, 10_000));
     console.log(
       `10,000 executions × 40 virtual days, ${persisted ? 'persisted' : 'in memory'}: ` +
-        `${fmt(stats(runs.map((r) => r.seconds)), 's', 2)}; peak RSS ${fmt(stats(runs.map((r) => r.peakRssMb)), 'MiB')}; peak heap ${fmt(stats(runs.map((r) => r.peakHeapMb)), 'MiB')}`,
+        `${fmt(spread(runs.map((r) => r.seconds)), 's', 2)}; peak RSS ${fmt(spread(runs.map((r) => r.peakRssMb)), 'MiB')}; peak heap ${fmt(spread(runs.map((r) => r.peakHeapMb)), 'MiB')}`,
     );
   }
 }

@@ -13,15 +13,27 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseScenario } from '../functions/simulate/scenario';
 import { simulate } from '../functions/simulate/run';
+import { isPresetName, PRESET_NAMES } from '../functions/domain/policy';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
+import { machine } from './bench/common';
+import { BenchInputError, envCount, inputOrExit, parseCount, spread } from './bench/stats';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const MONTHS = Number(process.env.BENCH_MONTHS ?? 12);
-const PRESET = process.env.BENCH_PRESET ?? 'hostico';
+const args = process.argv.slice(2);
+const { RUNS, MONTHS, PRESET, SIZES } = inputOrExit(() => {
+  const preset = process.env.BENCH_PRESET ?? 'hostico';
+  if (!isPresetName(preset)) throw new BenchInputError(`BENCH_PRESET=${JSON.stringify(preset)}: not a preset (${PRESET_NAMES.join(', ')})`);
+  const sizes = args[0] === '--one' ? args.slice(1, 2) : args;
+  return {
+    RUNS: envCount('BENCH_RUNS', 3),
+    MONTHS: envCount('BENCH_MONTHS', 12),
+    PRESET: preset,
+    SIZES: sizes.length > 0 ? sizes.map((size) => parseCount('services', size)) : [1000, 2000, 4000],
+  };
+});
 const START = '2026-01-05T08:00:00Z';
 
 interface RunFigures {
@@ -102,36 +114,40 @@ async function settledHeapMiB(): Promise<number> {
   return Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
 async function bench(sizes: number[]): Promise<void> {
   const self = fileURLToPath(import.meta.url);
+  const started = machine();
   const rows = [];
   for (const services of sizes) {
-    const runs: RunFigures[] = [];
+    const runs: (RunFigures & { startedAt: string; loadAverage: number[] })[] = [];
     for (let i = 0; i < RUNS; i++) {
+      const startedAt = new Date().toISOString();
       const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--one', String(services)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
       const line = out.trim().split('\n').at(-1) ?? '{}';
       process.stderr.write(`  run ${i + 1}/${RUNS}: ${line}\n`);
-      runs.push(JSON.parse(line) as RunFigures);
+      runs.push({ startedAt, ...(JSON.parse(line) as RunFigures & { loadAverage: number[] }) });
     }
-    const walls = runs.map((r) => r.wallMs);
+    const wall = spread(runs.map((r) => r.wallMs / 1000));
     const row = {
       services,
       months: MONTHS,
       runs: RUNS,
-      wallSecondsMedian: median(walls) / 1000,
-      wallSecondsSpread: [Math.min(...walls) / 1000, Math.max(...walls) / 1000],
-      wallSecondsEach: walls.map((w) => w / 1000),
-      peakRssMiBMedian: median(runs.map((r) => r.maxRssMiB)),
-      liveHeapMiBMedian: median(runs.map((r) => r.liveHeapMiB)),
-      heapBeforeMiBMedian: median(runs.map((r) => r.heapBeforeMiB)),
-      heapWithoutResultMiBMedian: median(runs.map((r) => r.heapWithoutResultMiB)),
+      wallSecondsMedian: wall.median,
+      wallSecondsSpread: [wall.min, wall.max],
+      wallSecondsEach: runs.map((r) => r.wallMs / 1000),
+      startedAtEach: runs.map((r) => r.startedAt),
+      loadAverageAtEndEach: runs.map((r) => r.loadAverage),
+      peakRssMiBEach: runs.map((r) => r.maxRssMiB),
+      peakRssMiBMedian: spread(runs.map((r) => r.maxRssMiB)).median,
+      liveHeapMiBMedian: spread(runs.map((r) => r.liveHeapMiB)).median,
+      heapBeforeMiBMedian: spread(runs.map((r) => r.heapBeforeMiB)).median,
+      heapWithoutResultMiBMedian: spread(runs.map((r) => r.heapWithoutResultMiB)).median,
       // Each run's, not the first run's: retries (a conflict's outcome depends on real timing) can add
       // transitions and invocations to one run without changing what the simulation did.
       stateTransitionsEach: runs.map((r) => r.stateTransitions),
       taskInvocationsEach: runs.map((r) => r.taskInvocations),
       retriesEach: runs.map((r) => r.retries),
+      timelineEntriesEach: runs.map((r) => r.timelineEntries),
       emails: runs[0]?.emails,
       violations: Math.max(...runs.map((r) => r.violations)),
       problems: Math.max(...runs.map((r) => r.problems)),
@@ -142,11 +158,10 @@ async function bench(sizes: number[]): Promise<void> {
     );
   }
   mkdirSync('.reports', { recursive: true });
-  const report = { date: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, preset: PRESET, rows };
+  const report = { date: new Date().toISOString(), machine: started, preset: PRESET, months: MONTHS, rows };
   writeFileSync('.reports/bench-simulate.json', `${JSON.stringify(report, null, 2)}\n`);
   console.log('written to .reports/bench-simulate.json');
 }
 
-const args = process.argv.slice(2);
-if (args[0] === '--one') await one(Number(args[1]));
-else await bench(args.length > 0 ? args.map(Number) : [1000, 2000, 4000]);
+if (args[0] === '--one') await one(SIZES[0] as number);
+else await bench(SIZES);

@@ -13,21 +13,9 @@ import { EngineClock } from '../../infra/local/engine';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime';
 import { startSesLocal, type SesLocal } from '../../infra/local/ses-local';
 import { meterRuntime } from './instrument';
+import { sourceCommit, type Spread } from './stats';
 
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-  runs: number;
-}
-
-export function spread(values: readonly number[]): Spread {
-  if (values.length === 0) throw new Error('no values to summarise');
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-  return { median, min: s[0] as number, max: s[s.length - 1] as number, runs: s.length };
-}
+export { envCount, inputOrExit, sourceCommit, spread, type Spread } from './stats';
 
 export function fmt(v: Spread, unit: string, digits = 0): string {
   const n = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -43,6 +31,7 @@ export function machine() {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
     node: process.version,
+    commit: sourceCommit(),
     loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }

@@ -8,7 +8,7 @@
  * The machine is shared and noisy: its load average at start is recorded with the figures.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { BenchInfra, fmt, machine } from './common';
+import { BenchInfra, envCount, fmt, inputOrExit, machine } from './common';
 import { bundleSizes, type BundleSize } from './bundles';
 import { engineThroughput, TRANSITION_TARGETS, type EngineFigure } from './engine';
 import { lambdaMemoryMb, lifecycleCosts, TARGETS, type ScenarioResult } from './lifecycle-cost';
@@ -16,7 +16,12 @@ import { PRICES } from './prices';
 import { readAmplification, type ReadAmplification } from './read-amplification';
 import { P99_TARGET_MS, webhookIntake, type IntakeFigure, type WebhookIntake } from './webhook-intake';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// Read before any figure runs, so a mistyped count stops the bench at once, not after the first figures.
+const { RUNS, WEBHOOK_REQUESTS, WEBHOOK_SECONDS } = inputOrExit(() => ({
+  RUNS: envCount('BENCH_RUNS', 3),
+  WEBHOOK_REQUESTS: envCount('BENCH_WEBHOOK_REQUESTS', 300),
+  WEBHOOK_SECONDS: envCount('BENCH_WEBHOOK_SECONDS', 10),
+}));
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'cost,engine,reads,bundles,webhooks').split(','));
 const REPORT = '.reports/bench.json';
 
@@ -120,9 +125,8 @@ async function main(): Promise<void> {
       log();
     }
     if (ONLY.has('webhooks')) {
-      const requests = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 300);
       const rates = (process.env.BENCH_WEBHOOK_RATES ?? '5,10,20,50,100').split(',').map(Number);
-      report.webhookIntake = await webhookIntake(infra, RUNS, { requests, clients: 50, rates, seconds: Number(process.env.BENCH_WEBHOOK_SECONDS ?? 10) });
+      report.webhookIntake = await webhookIntake(infra, RUNS, { requests: WEBHOOK_REQUESTS, clients: 50, rates, seconds: WEBHOOK_SECONDS });
       const w = report.webhookIntake;
       const line = (f: IntakeFigure) =>
         `p50 ${fmt(f.p50Ms, 'ms', 1)}, p99 ${fmt(f.p99Ms, 'ms', 1)} (target < ${P99_TARGET_MS} ms ${f.p99Ms.median < P99_TARGET_MS ? 'met' : 'MISSED'}), ${fmt(f.requestsPerSecond, 'req/s', 1)}, load ${fmt(f.loadAverage, '', 1)}`;

@@ -1,0 +1,64 @@
+/**
+ * The pieces every benchmark script shares that load nothing else (scripts/bench-engine.ts measures its
+ * own heap, so it must not pull in the AWS SDK through common.ts): the median-and-spread summary, the
+ * run counts read from the environment, and the commit a figure was measured at.
+ */
+import { execFileSync } from 'node:child_process';
+import { z } from 'zod';
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+/** Median (the mean of the middle two for an even count), minimum and maximum. */
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) throw new Error('no values to summarise');
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const median = s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return { median, min: s[0] as number, max: s[s.length - 1] as number, runs: s.length };
+}
+
+export class BenchInputError extends Error {
+  override name = 'BenchInputError';
+}
+
+const count = z.coerce.number().int().min(1).max(1_000_000);
+
+/** A count such as BENCH_RUNS: the fallback when unset, a whole number ≥ 1 otherwise, or an error naming the variable. */
+export function envCount(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? fallback : parseCount(name, raw);
+}
+
+/** A whole number from 1 to 1,000,000 given as text (a variable or an argument, named by `label`). */
+export function parseCount(label: string, raw: string): number {
+  const parsed = count.safeParse(raw.trim() === '' ? undefined : raw.trim());
+  if (!parsed.success) throw new BenchInputError(`${label}=${JSON.stringify(raw)}: expected a whole number from 1 to 1,000,000`);
+  return parsed.data;
+}
+
+/** Reads a script's input: a BenchInputError becomes one line on stderr and exit code 2, not a stack trace. */
+export function inputOrExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof BenchInputError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+/** The commit the working tree is at, with "+changes" when it differs from it, or "unknown" outside git. */
+export function sourceCommit(cwd = process.cwd()): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head}+changes`;
+  } catch {
+    return 'unknown';
+  }
+}
