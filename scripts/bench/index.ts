@@ -9,6 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { BenchInfra, envCount, fmt, inputOrExit, machine } from './common';
+import { envList, oneOf, parseCount } from './stats';
 import { bundleSizes, type BundleSize } from './bundles';
 import { engineThroughput, TRANSITION_TARGETS, type EngineFigure } from './engine';
 import { lambdaMemoryMb, lifecycleCosts, TARGETS, type ScenarioResult } from './lifecycle-cost';
@@ -17,12 +18,14 @@ import { readAmplification, type ReadAmplification } from './read-amplification'
 import { P99_TARGET_MS, webhookIntake, type IntakeFigure, type WebhookIntake } from './webhook-intake';
 
 // Read before any figure runs, so a mistyped count stops the bench at once, not after the first figures.
-const { RUNS, WEBHOOK_REQUESTS, WEBHOOK_SECONDS } = inputOrExit(() => ({
+const SECTIONS = ['cost', 'engine', 'reads', 'bundles', 'webhooks'] as const;
+const { RUNS, WEBHOOK_REQUESTS, WEBHOOK_SECONDS, WEBHOOK_RATES, ONLY } = inputOrExit(() => ({
   RUNS: envCount('BENCH_RUNS', 3),
   WEBHOOK_REQUESTS: envCount('BENCH_WEBHOOK_REQUESTS', 300),
   WEBHOOK_SECONDS: envCount('BENCH_WEBHOOK_SECONDS', 10),
+  WEBHOOK_RATES: envList('BENCH_WEBHOOK_RATES', '5,10,20,50,100').map((rate) => parseCount('BENCH_WEBHOOK_RATES', rate)),
+  ONLY: new Set(envList('BENCH_ONLY', SECTIONS.join(',')).map((name) => oneOf('BENCH_ONLY', name, SECTIONS))),
 }));
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'cost,engine,reads,bundles,webhooks').split(','));
 const REPORT = '.reports/bench.json';
 
 const log = (line = '') => console.log(line);
@@ -125,8 +128,7 @@ async function main(): Promise<void> {
       log();
     }
     if (ONLY.has('webhooks')) {
-      const rates = (process.env.BENCH_WEBHOOK_RATES ?? '5,10,20,50,100').split(',').map(Number);
-      report.webhookIntake = await webhookIntake(infra, RUNS, { requests: WEBHOOK_REQUESTS, clients: 50, rates, seconds: WEBHOOK_SECONDS });
+      report.webhookIntake = await webhookIntake(infra, RUNS, { requests: WEBHOOK_REQUESTS, clients: 50, rates: WEBHOOK_RATES, seconds: WEBHOOK_SECONDS });
       const w = report.webhookIntake;
       const line = (f: IntakeFigure) =>
         `p50 ${fmt(f.p50Ms, 'ms', 1)}, p99 ${fmt(f.p99Ms, 'ms', 1)} (target < ${P99_TARGET_MS} ms ${f.p99Ms.median < P99_TARGET_MS ? 'met' : 'MISSED'}), ${fmt(f.requestsPerSecond, 'req/s', 1)}, load ${fmt(f.loadAverage, '', 1)}`;

@@ -41,6 +41,18 @@ export function parseCount(label: string, raw: string): number {
   return parsed.data;
 }
 
+/** A comma-separated list such as BENCH_ONLY=cost,reads: the fallback's items when unset or blank. */
+export function envList(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env[name];
+  return (raw === undefined || raw.trim() === '' ? fallback : raw).split(',').map((item) => item.trim());
+}
+
+/** One of the allowed names, or an error naming the variable, the value and what is allowed. */
+export function oneOf<T extends string>(label: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new BenchInputError(`${label}: ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+}
+
 /** Reads a script's input: a BenchInputError becomes one line on stderr and exit code 2, not a stack trace. */
 export function inputOrExit<T>(read: () => T): T {
   try {

@@ -3,7 +3,16 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BenchInputError, envCount, parseCount, sourceCommit, spread } from '../../scripts/bench/stats';
+import { BenchInputError, envCount, envList, oneOf, parseCount, sourceCommit, spread } from '../../scripts/bench/stats';
+
+/** Runs a bench script as `npx tsx` would, in `cwd`, so that a report it wrongly wrote would show there. */
+function runScript(script: string, args: string[], env: Record<string, string>, cwd: string) {
+  return spawnSync(process.execPath, [resolve('node_modules/tsx/dist/cli.mjs'), resolve(script), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+  });
+}
 
 describe('spread', () => {
   it('takes the middle value of an odd count and the mean of the middle two of an even one', () => {
@@ -35,6 +44,20 @@ describe('envCount', () => {
   });
 });
 
+describe('envList and oneOf', () => {
+  const SECTIONS = ['cost', 'engine', 'reads'] as const;
+  it('splits a list on commas, trimmed, and falls back when unset or blank', () => {
+    expect(envList('BENCH_ONLY', 'cost,engine', {})).toEqual(['cost', 'engine']);
+    expect(envList('BENCH_ONLY', 'cost,engine', { BENCH_ONLY: ' ' })).toEqual(['cost', 'engine']);
+    expect(envList('BENCH_ONLY', 'cost', { BENCH_ONLY: 'reads, engine' })).toEqual(['reads', 'engine']);
+  });
+  it('accepts an allowed name and refuses another, naming the variable and what is allowed', () => {
+    expect(oneOf('BENCH_ONLY', 'reads', SECTIONS)).toBe('reads');
+    expect(() => oneOf('BENCH_ONLY', 'read', SECTIONS)).toThrow(new BenchInputError('BENCH_ONLY: "read" is not one of cost, engine, reads'));
+    expect(() => oneOf('BENCH_ONLY', '', SECTIONS)).toThrow('BENCH_ONLY: "" is not one of cost, engine, reads');
+  });
+});
+
 describe('sourceCommit', () => {
   const outside = mkdtempSync(join(tmpdir(), 'hostcycle-no-git-'));
   afterAll(() => rmSync(outside, { recursive: true, force: true }));
@@ -49,15 +72,26 @@ describe('sourceCommit', () => {
   });
 });
 
+describe('npm run bench input', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'hostcycle-bench-input-'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it.each([
+    [{ BENCH_ONLY: 'cost,webhook' }, 'BENCH_ONLY: "webhook" is not one of cost, engine, reads, bundles, webhooks'],
+    [{ BENCH_WEBHOOK_RATES: '5,ten' }, 'BENCH_WEBHOOK_RATES="ten": expected a whole number from 1 to 1,000,000'],
+    [{ BENCH_WEBHOOK_REQUESTS: '0' }, 'BENCH_WEBHOOK_REQUESTS="0": expected a whole number from 1 to 1,000,000'],
+  ])('%j exits 2 with one line, before any figure runs or a report is written', (env, message) => {
+    const result = runScript('scripts/bench/index.ts', [], env, cwd);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(message);
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(cwd, '.reports'))).toBe(false);
+  });
+});
+
 describe('bench-simulate input', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'hostcycle-bench-input-'));
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
-  const run = (args: string[], env: Record<string, string>) =>
-    spawnSync(process.execPath, [resolve('node_modules/tsx/dist/cli.mjs'), resolve('scripts/bench-simulate.ts'), ...args], {
-      cwd,
-      encoding: 'utf8',
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-    });
 
   it.each([
     [['100'], { BENCH_RUNS: 'three' }, 'BENCH_RUNS="three": expected a whole number from 1 to 1,000,000'],
@@ -65,7 +99,7 @@ describe('bench-simulate input', () => {
     [['100'], { BENCH_PRESET: 'whmcs' }, 'BENCH_PRESET="whmcs": not a preset (hostico, smartape, secom)'],
     [['100', '2k'], {}, 'services="2k": expected a whole number from 1 to 1,000,000'],
   ])('%j with %j exits 2 with one line, before starting anything or writing a report', (args, env, message) => {
-    const result = run(args, env);
+    const result = runScript('scripts/bench-simulate.ts', args, env, cwd);
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe(message);
     expect(result.stdout).toBe('');
