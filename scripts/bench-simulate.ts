@@ -19,8 +19,7 @@ import { parseScenario } from '../functions/simulate/scenario';
 import { simulate } from '../functions/simulate/run';
 import { isPresetName, PRESET_NAMES } from '../functions/domain/policy';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
-import { machine } from './bench/common';
-import { BenchInputError, envCount, inputOrExit, parseCount, spread } from './bench/stats';
+import { BenchInputError, envCount, inputOrExit, machine, parseCount, spread } from './bench/stats';
 
 const args = process.argv.slice(2);
 const { RUNS, MONTHS, PRESET, SIZES } = inputOrExit(() => {

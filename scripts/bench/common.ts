@@ -1,10 +1,9 @@
 /**
- * What every figure of `npm run bench` shares: the median-and-spread summary, the machine the run
- * happened on (shared and noisy, so its load at start is part of the record), and the DynamoDB Local
- * and SES emulator one bench process starts once and gives each runtime a fresh table of.
+ * What the figures of `npm run bench` that run the local runtime share: the DynamoDB Local and SES
+ * emulator one bench process starts once and gives each runtime a fresh table of, and a signed
+ * webhook. The median-and-spread summary, the machine record and input checks are in ./stats.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PresetName } from '../../functions/domain/policy';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from '../../functions/http/webhook-signature';
@@ -13,27 +12,13 @@ import { EngineClock } from '../../infra/local/engine';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime';
 import { startSesLocal, type SesLocal } from '../../infra/local/ses-local';
 import { meterRuntime } from './instrument';
-import { sourceCommit, type Spread } from './stats';
+import type { Spread } from './stats';
 
-export { envCount, inputOrExit, sourceCommit, spread, type Spread } from './stats';
+export { spread, type Spread } from './stats';
 
 export function fmt(v: Spread, unit: string, digits = 0): string {
   const n = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return v.min === v.max ? `${n(v.median)} ${unit}` : `${n(v.median)} ${unit} (${n(v.min)}–${n(v.max)}, ${v.runs} runs)`;
-}
-
-export function machine() {
-  const cpu = cpus();
-  return {
-    date: new Date().toISOString(),
-    nproc: cpu.length,
-    cpuModel: cpu[0]?.model ?? 'unknown',
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    commit: sourceCommit(),
-    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
-  };
 }
 
 export const SILENT_LOG = { info: () => undefined, warn: () => undefined, error: (...args: unknown[]) => console.error(...args) };

@@ -8,8 +8,8 @@
  * The machine is shared and noisy: its load average at start is recorded with the figures.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { BenchInfra, envCount, fmt, inputOrExit, machine } from './common';
-import { envList, oneOf, parseCount } from './stats';
+import { BenchInfra, fmt } from './common';
+import { envCount, envList, inputOrExit, machine, oneOf, parseCount } from './stats';
 import { bundleSizes, type BundleSize } from './bundles';
 import { engineThroughput, TRANSITION_TARGETS, type EngineFigure } from './engine';
 import { lambdaMemoryMb, lifecycleCosts, TARGETS, type ScenarioResult } from './lifecycle-cost';

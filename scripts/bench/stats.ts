@@ -1,9 +1,11 @@
 /**
- * The pieces every benchmark script shares that load nothing else (scripts/bench-engine.ts measures its
- * own heap, so it must not pull in the AWS SDK through common.ts): the median-and-spread summary, the
- * run counts read from the environment, and the commit a figure was measured at.
+ * What every benchmark script shares that loads nothing else (scripts/bench-engine.ts and the children
+ * of bench-simulate.ts measure their own heap, so they must not pull in the AWS SDK through common.ts):
+ * the median-and-spread summary, the machine a run happened on (shared and noisy, so its load at start
+ * and the commit measured are part of the record), and the checks of a script's input.
  */
 import { execFileSync } from 'node:child_process';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { z } from 'zod';
 
 export interface Spread {
@@ -73,4 +75,19 @@ export function sourceCommit(cwd = process.cwd()): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The machine and source a bench run starts on; taken once, at the start of a report. */
+export function machine() {
+  const cpu = cpus();
+  return {
+    date: new Date().toISOString(),
+    nproc: cpu.length,
+    cpuModel: cpu[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    commit: sourceCommit(),
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
 }

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BenchInputError, envCount, envList, oneOf, parseCount, sourceCommit, spread } from '../../scripts/bench/stats';
+import { cpus } from 'node:os';
+import { BenchInputError, envCount, envList, machine, oneOf, parseCount, sourceCommit, spread } from '../../scripts/bench/stats';
 
 /** Runs a bench script as `npx tsx` would, in `cwd`, so that a report it wrongly wrote would show there. */
 function runScript(script: string, args: string[], env: Record<string, string>, cwd: string) {
@@ -69,6 +70,13 @@ describe('sourceCommit', () => {
   });
   it('says "unknown" outside a git working tree', () => {
     expect(sourceCommit(outside)).toBe('unknown');
+  });
+  it('is part of the machine record a report starts with, with the load at start', () => {
+    const m = machine();
+    expect(m.commit).toBe(sourceCommit());
+    expect(m.nproc).toBe(cpus().length);
+    expect(m.loadAverageAtStart).toHaveLength(3);
+    expect(Date.parse(m.date)).not.toBeNaN();
   });
 });
 

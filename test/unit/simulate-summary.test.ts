@@ -5,7 +5,7 @@ import type { SimulationResult } from '../../functions/simulate/run';
 /** A finished simulation with nothing in it but the figures the summary prints. */
 function result(retries: Record<string, number>): SimulationResult {
   return {
-    scenario: { name: 'retries', preset: 'hostico', timeZone: 'Europe/Ljubljana', start: '2026-01-05T08:00:00.000Z', end: '2026-02-05T08:00:00.000Z', delivery: 'actions' },
+    scenario: { name: 'retries', preset: 'hostico', timeZone: 'Europe/Bucharest', start: '2026-01-05T08:00:00.000Z', end: '2026-02-05T08:00:00.000Z', delivery: 'actions' },
     timeline: [],
     approvals: [],
     executions: [],
