@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpus } from 'node:os';
 import { BenchInputError, envCount, envList, machine, oneOf, parseCount, sourceCommit, spread } from '../../scripts/bench/stats';
 
 /** Runs a bench script as `npx tsx` would, in `cwd`, so that a report it wrongly wrote would show there. */
@@ -18,7 +17,7 @@ function runScript(script: string, args: string[], env: Record<string, string>, 
 describe('spread', () => {
   it('takes the middle value of an odd count and the mean of the middle two of an even one', () => {
     expect(spread([5, 1, 3])).toEqual({ median: 3, min: 1, max: 5, runs: 3 });
-    // The 4,000-service simulation has two runs: its median is their mean, not the larger one.
+    // Two runs, as the 4,000-service simulation had for a day: the median is their mean, not the larger one.
     expect(spread([5960, 5702])).toEqual({ median: 5831, min: 5702, max: 5960, runs: 2 });
     expect(spread([7])).toEqual({ median: 7, min: 7, max: 7, runs: 1 });
   });
@@ -59,7 +58,7 @@ describe('envList and oneOf', () => {
   });
 });
 
-describe('sourceCommit', () => {
+describe('sourceCommit and machine', () => {
   const outside = mkdtempSync(join(tmpdir(), 'hostcycle-no-git-'));
   afterAll(() => rmSync(outside, { recursive: true, force: true }));
 
